@@ -1,0 +1,21 @@
+FROM python:3.11-slim-bookworm
+
+ENV PYTHONUNBUFFERED=1 PYTHONDONTWRITEBYTECODE=1 PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    DJANGO_SETTINGS_MODULE=cms.settings.production VAR_DIR=/app/var PORT=8000
+RUN apt-get update && apt-get install -y --no-install-recommends gettext && rm -rf /var/lib/apt/lists/*
+RUN useradd --create-home --uid 1000 qpido
+WORKDIR /app
+COPY pyproject.toml README.md ./
+COPY cms cms
+COPY home home
+COPY events events
+COPY workshops workshops
+RUN pip install --no-cache-dir .
+COPY . .
+RUN SECRET_KEY=build-only python manage.py compile_catalogues \
+    && SECRET_KEY=build-only python manage.py collectstatic --noinput \
+    && mkdir -p /app/var/media && chown -R qpido /app/var
+USER qpido
+EXPOSE 8000
+ENTRYPOINT ["/app/docker-entrypoint.sh"]
+CMD ["sh", "-c", "gunicorn cms.wsgi:application --bind 0.0.0.0:${PORT} --workers ${WEB_CONCURRENCY:-3} --access-logfile -"]

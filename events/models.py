@@ -1,0 +1,1 @@
+"""The event engine's models: mail templates, rules, the outbox and the event log (see the event engine issue)."""

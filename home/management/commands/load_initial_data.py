@@ -1,0 +1,75 @@
+"""Load the demo content and the demo editor. Safe to run any number of times: nothing is created twice."""
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from wagtail.models import Page, Site
+
+from home.models import HomePage
+
+DEMO_EDITOR = {"username": "editor", "password": "qpido-demo-2026", "email": "editor@example.org"}
+
+
+class Command(BaseCommand):
+    help = "Create the demo home page (NL + EN), the demo content and the demo editor, if absent."
+
+    def handle(self, *args, **options):
+        with transaction.atomic():
+            home, created = self.ensure_home_page()
+            self.stdout.write(f"home page: {'created' if created else 'present'} (id {home.pk})")
+            user_created = self.ensure_demo_editor()
+            self.stdout.write(f"demo editor: {'created' if user_created else 'present'}")
+        call_command("update_translation_fields", verbosity=0)
+        call_command("set_translation_url_paths", verbosity=0)
+        self.stdout.write(
+            self.style.SUCCESS(f"Admin: /admin/  user: {DEMO_EDITOR['username']}  password: {DEMO_EDITOR['password']}")
+        )
+
+    def ensure_home_page(self):
+        existing = HomePage.objects.first()
+        if existing:
+            return existing, False
+        root = Page.get_first_root_node()
+        home = HomePage(
+            title_nl="Qpido",
+            title_en="Qpido",
+            slug_nl="home",
+            slug_en="home",
+            intro_nl=(
+                "<p>Liefde, seksualiteit, relaties, diversiteit en grenzen stellen houden jongeren elke dag bezig. "
+                "Wij werken eraan dat kinderen en jongeren veilig seksueel kunnen opgroeien.</p>"
+            ),
+            intro_en=(
+                "<p>Love, sexuality, relationships, diversity and setting boundaries are on young people's minds "
+                "every day. We work so that children and young people can grow up sexually safe.</p>"
+            ),
+        )
+        root.add_child(instance=home)
+        home.save_revision().publish()
+        site = Site.objects.filter(is_default_site=True).first()
+        old_root = site.root_page if site else None
+        if site:
+            site.root_page = home
+            site.site_name = "Qpido"
+            site.save()
+        else:
+            Site.objects.create(hostname="localhost", port=80, root_page=home, is_default_site=True, site_name="Qpido")
+        if old_root and old_root.pk != home.pk and old_root.specific_class is Page:
+            old_root.delete()
+        return home, True
+
+    def ensure_demo_editor(self):
+        User = get_user_model()
+        user, created = User.objects.get_or_create(
+            username=DEMO_EDITOR["username"],
+            defaults={"email": DEMO_EDITOR["email"], "is_staff": True, "is_superuser": True},
+        )
+        if created:
+            user.set_password(DEMO_EDITOR["password"])
+            user.save()
+            editors = Group.objects.filter(name="Editors").first()
+            if editors:
+                user.groups.add(editors)
+        return created

@@ -1,0 +1,74 @@
+"""Shared fixtures: a bilingual site, and access to the real Redis and Celery worker for integration tests."""
+
+import os
+import socket
+from urllib.parse import urlparse
+
+import pytest
+from django.conf import settings
+
+CI = os.environ.get("CI", "").lower() == "true"
+
+
+def pytest_sessionstart(session):
+    from django.core.management import call_command
+
+    call_command("compile_catalogues", verbosity=0)
+
+
+def service_unavailable(reason: str):
+    """Skip with a clear reason, or fail under CI=true, where every service must be there."""
+    if CI:
+        pytest.fail(f"CI=true and a required service is missing: {reason}")
+    pytest.skip(reason)
+
+
+def _port_open(url: str) -> bool:
+    parsed = urlparse(url)
+    try:
+        with socket.create_connection((parsed.hostname or "127.0.0.1", parsed.port or 6379), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+@pytest.fixture
+def redis_url():
+    url = settings.CELERY_BROKER_URL
+    if not url.startswith("redis") or not _port_open(url):
+        service_unavailable(f"Redis is not reachable at {url} (start it, or set REDIS_URL)")
+    import redis
+
+    try:
+        redis.Redis.from_url(url, socket_timeout=2).ping()
+    except Exception as exc:  # pragma: no cover - depends on the machine
+        service_unavailable(f"Redis at {url} does not answer PING: {exc}")
+    return url
+
+
+@pytest.fixture
+def celery_worker(redis_url, django_db_blocker):
+    """A real Celery worker (solo pool, in this process) consuming from the real Redis broker."""
+    from celery.contrib.testing.worker import start_worker
+
+    from cms.celery import app
+
+    app.control.purge()
+    with django_db_blocker.unblock():
+        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10) as worker:
+            yield worker
+
+
+@pytest.fixture
+def site(db):
+    """The site as `load_initial_data` leaves it: a bilingual home page at the root of the default site."""
+    from django.core.management import call_command
+    from wagtail.models import Site
+
+    call_command("load_initial_data", verbosity=0, stdout=open(os.devnull, "w"))
+    return Site.objects.get(is_default_site=True)
+
+
+@pytest.fixture
+def home_page(site):
+    return site.root_page.specific

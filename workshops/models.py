@@ -1,0 +1,1 @@
+"""Sessions, registrations, school booking requests, homework and evaluations (see the workshops issue)."""
