@@ -32,7 +32,7 @@ compilemessages: $(STAMP)
 	$(PY) manage.py compile_catalogues
 
 messages: install
-	$(PY) manage.py makemessages -l nl -l en --no-location --no-obsolete --no-fuzzy-matching --ignore=.venv --ignore=var --ignore=node_modules
+	$(PY) manage.py makemessages -l nl -l en --no-location --no-obsolete --ignore=.venv --ignore=var --ignore=node_modules
 	$(PY) manage.py fill_source_catalogue en
 	$(PY) manage.py compile_catalogues
 

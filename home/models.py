@@ -36,3 +36,29 @@ class ContentPage(Page):
     class Meta:
         verbose_name = _("content page")
         verbose_name_plural = _("content pages")
+
+
+class LessonPage(Page):
+    """An in-school lesson (e.g. "Liefde is…", "Sexting & Grooming"). The content issue fills in its fields."""
+
+    intro = models.TextField(_("introduction"), blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    search_fields = Page.search_fields + [index.SearchField("intro")]
+
+    class Meta:
+        verbose_name = _("lesson")
+        verbose_name_plural = _("lessons")
+
+
+class TrainingPage(Page):
+    """A training for professionals or parents; its sessions live in workshops.Session."""
+
+    intro = models.TextField(_("introduction"), blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    search_fields = Page.search_fields + [index.SearchField("intro")]
+
+    class Meta:
+        verbose_name = _("training")
+        verbose_name_plural = _("trainings")

@@ -3,7 +3,7 @@
 from modeltranslation.decorators import register
 from modeltranslation.translator import TranslationOptions
 
-from .models import ContentPage, HomePage
+from .models import ContentPage, HomePage, LessonPage, TrainingPage
 
 
 @register(HomePage)
@@ -15,4 +15,16 @@ class HomePageTR(TranslationOptions):
 @register(ContentPage)
 class ContentPageTR(TranslationOptions):
     fields = ("intro", "body")
+    required_languages = ("nl",)
+
+
+@register(LessonPage)
+class LessonPageTR(TranslationOptions):
+    fields = ("intro",)
+    required_languages = ("nl",)
+
+
+@register(TrainingPage)
+class TrainingPageTR(TranslationOptions):
+    fields = ("intro",)
     required_languages = ("nl",)

@@ -165,8 +165,8 @@ if REDIS_URL:
     CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", REDIS_URL)
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 else:
-    CELERY_BROKER_URL = env("CELERY_BROKER_URL", "filesystem://")
-    CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", None)
+    CELERY_BROKER_URL = env("CELERY_BROKER_URL", "filesystem://localhost//")
+    CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", f"file://{CELERY_BROKER_FOLDER / 'results'}")
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(CELERY_BROKER_FOLDER / "queue"),
         "data_folder_out": str(CELERY_BROKER_FOLDER / "queue"),

@@ -1,0 +1,103 @@
+"""The event engine's public API: what other apps call. `events` imports no other app of ours.
+
+Contract (the event engine issue implements the bodies; callers rely on these names and signatures):
+
+* Immediate triggers: a source app calls `fire(trigger, recipients, scope=..., training_key=...)` inside its
+  transaction. For every active MailRule with that trigger (a per-training override first), one OutboxMail per
+  recipient is inserted with the unique dedupe key (rule, scope, recipient.key, occurrence); a second call with the
+  same key inserts nothing. Sending is enqueued with `transaction.on_commit`.
+* Time triggers (N hours before start / after end): a source app registers a `TimeProvider` with
+  `register_provider`; the minute `tick` asks it which recipients are due and inserts outbox rows the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Protocol
+
+
+class Trigger:
+    REGISTRATION_CONFIRMED = "registration_confirmed"
+    PROMOTED = "promoted_from_waitlist"
+    SESSION_CANCELLED = "session_cancelled"
+    SCHOOL_PROPOSAL = "school_proposal_made"
+    BEFORE_START = "before_start"
+    AFTER_END = "after_end"
+
+    IMMEDIATE = (REGISTRATION_CONFIRMED, PROMOTED, SESSION_CANCELLED, SCHOOL_PROPOSAL)
+    TIMED = (BEFORE_START, AFTER_END)
+
+
+class Audience:
+    CONFIRMED = "confirmed"
+    WAITLISTED = "waitlisted"
+    NOT_PREPARED = "not_prepared"  # confirmed, homework neither opened nor marked done
+    NOT_EVALUATED = "not_evaluated"  # attended or confirmed, no evaluation answer yet
+    ALL = "all"
+
+
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    content: bytes
+    mimetype: str
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """One addressee. `key` identifies them within the source without personal data, e.g. "registration:42"."""
+
+    key: str
+    email: str
+    language: str
+    context: dict = field(default_factory=dict)  # placeholder values: first_name, training, session_start, …
+    attachments: tuple[Attachment, ...] = ()
+
+
+@dataclass(frozen=True)
+class Due:
+    """A recipient that a time rule should mail now, for one scope (e.g. "session:7")."""
+
+    scope: str
+    recipient: Recipient
+    training_key: str | None = None
+    occurrence: str = ""
+
+
+class TimeProvider(Protocol):
+    triggers: tuple[str, ...]
+
+    def due(
+        self, *, trigger: str, offset: timedelta, audience: str, training_key: str | None, now: datetime
+    ) -> Iterable[Due]:
+        """Recipients whose moment (start - offset, or end + offset) lies in [now - grace, now] and who are in the
+        audience. Must be one bounded, indexed query, not a loop over every session."""
+        ...
+
+
+_providers: list[TimeProvider] = []
+
+
+def register_provider(provider: TimeProvider) -> None:
+    if provider not in _providers:
+        _providers.append(provider)
+
+
+def providers() -> list[TimeProvider]:
+    return list(_providers)
+
+
+def fire(
+    trigger: str,
+    recipients: Iterable[Recipient],
+    *,
+    scope: str,
+    training_key: str | None = None,
+    occurrence: str = "",
+) -> int:
+    """Queue the mails of every active rule for this immediate trigger; returns how many outbox rows were created."""
+    from events.services.outbox import fire_rules  # implemented by the event engine
+
+    return fire_rules(trigger, list(recipients), scope=scope, training_key=training_key, occurrence=occurrence)
