@@ -104,3 +104,6 @@ class Registration(models.Model):
     @property
     def first_name(self) -> str:
         return self.name.split()[0] if self.name.strip() else ""
+
+
+from .evaluation_models import *  # noqa: E402,F401,F403  (the evaluation issue's models live there)

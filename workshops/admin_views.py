@@ -1,0 +1,1 @@
+"""The coordinator's admin screens: sessions, participants, school requests, exports (workshops issue)."""

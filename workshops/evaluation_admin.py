@@ -1,0 +1,1 @@
+"""Evaluation reports and exports in the admin (evaluation issue)."""

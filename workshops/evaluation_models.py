@@ -1,0 +1,1 @@
+"""Evaluation models (imported by workshops/models.py; evaluation issue)."""

@@ -1,0 +1,1 @@
+"""Mail for sessions: the event engine's time provider and the recipient context (event engine issue)."""
