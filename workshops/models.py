@@ -4,12 +4,16 @@ The fields below are a contract other parts rely on (the event engine's provider
 """
 
 import uuid
+import zoneinfo
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 LANGUAGE_CHOICES = [("nl", _("Dutch")), ("en", _("English"))]
+SHOWN_TZ = zoneinfo.ZoneInfo("Europe/Amsterdam")  # stored in UTC, shown in the organisation's time zone
 
 
 class Session(models.Model):
@@ -61,7 +65,58 @@ class Session(models.Model):
 
     def __str__(self):
         page = self.training or self.lesson
-        return f"{page.title if page else _('Session')} ({self.starts_at:%Y-%m-%d %H:%M})"
+        start = timezone.localtime(self.starts_at, SHOWN_TZ) if self.starts_at else None
+        return f"{page.title if page else _('Session')} ({start:%Y-%m-%d %H:%M})" if start else str(_("Session"))
+
+    def clean(self):
+        errors = {}
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            errors["ends_at"] = _("The end must be after the start.")
+        if not self.training_id and not self.lesson_id:
+            errors["training"] = _("Choose the training or the lesson this session belongs to.")
+        if self.training_id and self.lesson_id:
+            errors["lesson"] = _("A session belongs to a training or to a lesson, not both.")
+        if self.mode == self.Mode.ONLINE and not self.meeting_url:
+            errors["meeting_url"] = _("An online session needs a meeting link.")
+        if self.mode == self.Mode.LOCATION and not self.address.strip():
+            errors["address"] = _("A session on location needs an address.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def title(self) -> str:
+        page = self.training or self.lesson
+        return page.title if page else str(_("Session"))
+
+    @property
+    def starts_local(self):
+        return timezone.localtime(self.starts_at, SHOWN_TZ)
+
+    @property
+    def ends_local(self):
+        return timezone.localtime(self.ends_at, SHOWN_TZ)
+
+    @property
+    def is_past(self) -> bool:
+        return self.starts_at <= timezone.now()
+
+    def seats_taken(self) -> int:
+        return self.registrations.filter(status__in=Registration.HOLDS_SEAT).count()
+
+    def seats_left(self) -> int | None:
+        """Free seats, or None when the capacity is unlimited."""
+        if self.capacity is None:
+            return None
+        return max(self.capacity - self.seats_taken(), 0)
+
+    @property
+    def scope(self) -> str:
+        """How the event engine names this session in dedupe keys (no personal data)."""
+        return f"session:{self.pk}"
+
+    @property
+    def training_key(self) -> str | None:
+        return f"training:{self.training_id}" if self.training_id else None
 
 
 class Registration(models.Model):
@@ -92,6 +147,8 @@ class Registration(models.Model):
     homework_done_at = models.DateTimeField(_("homework done at"), null=True, blank=True)
     evaluation_responded_at = models.DateTimeField(_("evaluation answered at"), null=True, blank=True)
 
+    HOLDS_SEAT = (Status.CONFIRMED, Status.ATTENDED, Status.NO_SHOW)
+
     class Meta:
         verbose_name = _("registration")
         verbose_name_plural = _("registrations")
@@ -104,6 +161,108 @@ class Registration(models.Model):
     @property
     def first_name(self) -> str:
         return self.name.split()[0] if self.name.strip() else ""
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in (self.Status.CONFIRMED, self.Status.WAITLISTED)
+
+    @property
+    def waitlist_position(self) -> int | None:
+        """1 for the longest-waiting person, in arrival order; None when not on the waiting list."""
+        if self.status != self.Status.WAITLISTED:
+            return None
+        earlier = Registration.objects.filter(session_id=self.session_id, status=self.Status.WAITLISTED).filter(
+            models.Q(created_at__lt=self.created_at) | models.Q(created_at=self.created_at, id__lt=self.id)
+        )
+        return earlier.count() + 1
+
+
+class SchoolBookingRequest(models.Model):
+    """A school asks for an in-school lesson; the coordinator proposes a date and trainer; the school answers."""
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", _("requested")
+        PROPOSED = "proposed", _("proposed")
+        CONFIRMED = "confirmed", _("confirmed")
+        DECLINED = "declined", _("declined")
+        WITHDRAWN = "withdrawn", _("withdrawn")
+
+    class SchoolType(models.TextChoices):
+        PRIMARY = "primary", _("primary school")
+        SECONDARY = "secondary", _("secondary school")
+        SPECIAL = "special", _("special education")
+        VOCATIONAL = "vocational", _("vocational education (MBO)")
+        OTHER = "other", _("other")
+
+    class PartOfDay(models.TextChoices):
+        MORNING = "morning", _("morning")
+        AFTERNOON = "afternoon", _("afternoon")
+        ANY = "any", _("any time")
+
+    lesson = models.ForeignKey(
+        "home.LessonPage", verbose_name=_("lesson"), on_delete=models.PROTECT, related_name="school_requests"
+    )
+    public_id = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
+    school_name = models.CharField(_("school name"), max_length=200)
+    contact_name = models.CharField(_("contact name"), max_length=200)
+    email = models.EmailField(_("e-mail address"))
+    phone = models.CharField(_("phone number"), max_length=30)
+    town = models.CharField(_("town"), max_length=100)
+    school_type = models.CharField(_("school type"), max_length=12, choices=SchoolType.choices)
+    year_group = models.CharField(_("year group"), max_length=100)
+    groups = models.PositiveSmallIntegerField(_("number of groups"))
+    pupils = models.PositiveSmallIntegerField(_("number of pupils"))
+    date_1 = models.DateField(_("first preferred date"))
+    part_of_day_1 = models.CharField(_("part of day"), max_length=10, choices=PartOfDay.choices, default="any")
+    date_2 = models.DateField(_("second preferred date"), null=True, blank=True)
+    part_of_day_2 = models.CharField(_("part of day"), max_length=10, choices=PartOfDay.choices, blank=True)
+    date_3 = models.DateField(_("third preferred date"), null=True, blank=True)
+    part_of_day_3 = models.CharField(_("part of day"), max_length=10, choices=PartOfDay.choices, blank=True)
+    remarks = models.TextField(_("remarks"), blank=True)
+    language = models.CharField(_("language"), max_length=2, choices=LANGUAGE_CHOICES, default="nl")
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.REQUESTED, db_index=True
+    )
+    proposed_starts_at = models.DateTimeField(_("proposed start"), null=True, blank=True)
+    proposed_ends_at = models.DateTimeField(_("proposed end"), null=True, blank=True)
+    proposed_trainer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("proposed trainer"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    proposed_address = models.TextField(_("address of the lesson"), blank=True)
+    session = models.OneToOneField(
+        Session,
+        verbose_name=_("session"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="school_request",
+    )
+    created_at = models.DateTimeField(_("requested at"), auto_now_add=True, db_index=True)
+    proposed_at = models.DateTimeField(_("proposed at"), null=True, blank=True)
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("school booking request")
+        verbose_name_plural = _("school booking requests")
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return f"{self.school_name} ({self.town})"
+
+    @property
+    def preferred_dates(self) -> list[tuple]:
+        """The school's preferred (date, part-of-day label) pairs in the order given."""
+        pairs = []
+        for n in (1, 2, 3):
+            day = getattr(self, f"date_{n}")
+            if day:
+                pairs.append((day, getattr(self, f"get_part_of_day_{n}_display")()))
+        return pairs
 
 
 from .evaluation_models import *  # noqa: E402,F401,F403  (the evaluation issue's models live there)
