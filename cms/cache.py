@@ -1,0 +1,104 @@
+"""A page cache for anonymous visitors, keyed by language and path, emptied whenever content changes.
+
+Only Wagtail page responses are cached (never the admin, forms that set cookies, previews or logged-in users).
+Invalidation is a generation counter: publishing, unpublishing, moving or deleting a page, or saving a
+snippet, setting, session or registration bumps it, so the next request of every page renders afresh.
+"""
+
+import hashlib
+
+from django.conf import settings
+from django.core.cache import caches
+from django.db.models.signals import post_delete, post_save
+from django.utils import translation
+
+GENERATION_KEY = "pagecache:generation"
+CACHED_HEADER = "X-Page-Cache"
+# Apps whose saved rows can change what a page shows.
+INVALIDATING_APPS = {"home", "workshops", "wagtailcore", "wagtailimages", "wagtaildocs", "taggit"}
+
+
+def _cache():
+    return caches[getattr(settings, "PAGE_CACHE_ALIAS", "default")]
+
+
+def generation() -> int:
+    value = _cache().get(GENERATION_KEY)
+    if value is None:
+        _cache().add(GENERATION_KEY, 1, timeout=None)
+        value = _cache().get(GENERATION_KEY) or 1
+    return int(value)
+
+
+def invalidate(**kwargs) -> None:
+    """Every cached page becomes stale at once."""
+    try:
+        _cache().incr(GENERATION_KEY)
+    except ValueError:
+        _cache().set(GENERATION_KEY, 2, timeout=None)
+
+
+def _on_model_change(sender, **kwargs):
+    if sender._meta.app_label in INVALIDATING_APPS:
+        invalidate()
+
+
+def connect_signals() -> None:
+    from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
+
+    for signal in (page_published, page_unpublished, post_page_move, page_slug_changed):
+        signal.connect(invalidate, dispatch_uid=f"pagecache-{id(signal)}")
+    post_save.connect(_on_model_change, dispatch_uid="pagecache-post-save")
+    post_delete.connect(_on_model_change, dispatch_uid="pagecache-post-delete")
+
+
+def _key(request) -> str:
+    raw = f"{request.get_host()}|{request.get_full_path()}|{translation.get_language()}"
+    return f"pagecache:{generation()}:{hashlib.sha256(raw.encode()).hexdigest()}"
+
+
+def _request_is_cacheable(request) -> bool:
+    if request.method not in ("GET", "HEAD") or not getattr(settings, "PAGE_CACHE_ENABLED", True):
+        return False
+    if settings.SESSION_COOKIE_NAME in request.COOKIES:
+        return False  # logged-in users and visitors with messages get fresh pages
+    if request.GET.get("preview") or request.path.startswith(("/admin/", "/django-admin/")):
+        return False
+    return True
+
+
+def _response_is_cacheable(request, response) -> bool:
+    match = getattr(request, "resolver_match", None)
+    return (
+        response.status_code == 200
+        and match is not None
+        and match.url_name == "wagtail_serve"
+        and not response.cookies
+        and not response.has_header("Set-Cookie")
+        and response.get("Content-Type", "").startswith("text/html")
+        and not getattr(response, "streaming", False)
+        and "no-store" not in response.get("Cache-Control", "")
+    )
+
+
+class PageCacheMiddleware:
+    """Serves anonymous page views from the cache; place it after LocaleMiddleware."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not _request_is_cacheable(request):
+            return self.get_response(request)
+        key = _key(request)
+        cached = _cache().get(key)
+        if cached is not None:
+            cached[CACHED_HEADER] = "hit"
+            return cached
+        response = self.get_response(request)
+        if _response_is_cacheable(request, response):
+            if hasattr(response, "render") and not response.is_rendered:
+                response.render()
+            _cache().set(key, response, timeout=getattr(settings, "PAGE_CACHE_SECONDS", 600))
+            response[CACHED_HEADER] = "miss"
+        return response
