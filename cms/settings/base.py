@@ -65,6 +65,8 @@ if USING_POSTGRES:
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "cms.security.ContentSecurityPolicyMiddleware",
+    "cms.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -75,6 +77,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "cms.security.RateLimitMiddleware",
 ]
 
 ROOT_URLCONF = "cms.urls"
@@ -188,7 +191,58 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict = {}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
+# --- Security: CSP, cookies, rate limits (cms/security.py) -------------------------------------------------
+# The public site runs no inline script or style; the Wagtail admin needs inline styles and scripts, so
+# CONTENT_SECURITY_POLICY_ADMIN replaces those directives under ADMIN_PATH_PREFIXES only.
+ADMIN_PATH_PREFIXES = ("/admin/", "/django-admin/")
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "media-src": ["'self'"],
+        "frame-src": [
+            "'self'",
+            "https://www.youtube-nocookie.com",
+            "https://www.youtube.com",
+            "https://player.vimeo.com",
+        ],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+CONTENT_SECURITY_POLICY_ADMIN = {
+    "script-src": ["'self'", "'unsafe-inline'"],
+    "style-src": ["'self'", "'unsafe-inline'"],
+    "img-src": ["'self'", "data:", "blob:", "https:"],
+    "frame-ancestors": ["'self'"],
+}
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60 * 12)
+CSRF_COOKIE_SAMESITE = "Lax"
+# django-ratelimit on the default cache (Redis in production). Rates are "count/period"; see RateLimitMiddleware.
+RATELIMIT_ENABLE = env_bool("RATELIMIT_ENABLE", True)
+RATELIMIT_USE_CACHE = "default"
+RATELIMIT_IP_META_KEY = "cms.security.client_ip"
+RATELIMIT_VIEW = "cms.security.too_many_requests"
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+RATELIMIT_PUBLIC_POST = env_list("RATELIMIT_PUBLIC_POST", "30/m,300/h")
+RATELIMIT_LOGIN_FAILURES_IP = env("RATELIMIT_LOGIN_FAILURES_IP", "20/15m")
+RATELIMIT_LOGIN_FAILURES_USER = env("RATELIMIT_LOGIN_FAILURES_USER", "5/15m")
+RATELIMIT_PASSWORD_RESET = env("RATELIMIT_PASSWORD_RESET", "5/h")
+
 # --- Logging: ids only, never personal data ----------------------------------------------------------------
+LOGGING_CONFIG = "cms.security.configure_logging"  # redacts e-mail addresses in every record
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
