@@ -31,3 +31,6 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "test-celerybeat-schedule")
 
 # The page cache is switched on only by the tests that exercise it (tests/test_page_cache.py).
 PAGE_CACHE_ENABLED = False
+
+# Rate limits count per client address in the shared cache; tests of them switch them on (tests/test_security_*).
+RATELIMIT_ENABLE = False
