@@ -1,0 +1,228 @@
+"""Project-level protections that no single app owns.
+
+* `ContentSecurityPolicyMiddleware`: django-csp with a strict policy for the public site and a looser one only for
+  the Wagtail and Django admin (``CONTENT_SECURITY_POLICY_ADMIN`` replaces directives under the admin prefixes).
+* `SecurityHeadersMiddleware`: Permissions-Policy everywhere; personal (token) links are never cached, never
+  indexed and never leak their URL through the Referer header.
+* `RateLimitMiddleware`: django-ratelimit on the cache for every public POST (by URL name, so every app's views are
+  covered without decorating them) and for admin log-in failures and password-reset requests. Answers 429 with a
+  translated page.
+* `configure_logging` / `redact`: every log record has e-mail addresses replaced before any handler sees it.
+"""
+
+from __future__ import annotations
+
+import logging
+import logging.config
+import re
+
+from csp.middleware import CSPMiddleware
+from django.conf import settings
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+from django_ratelimit.core import get_usage
+
+logger = logging.getLogger("cms.security")
+
+# --- Personal data in logs --------------------------------------------------------------------------------------
+
+# Plain and URL-encoded ("%40") addresses; deliberately generous: a false positive only hides a little log text.
+EMAIL_RE = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+(?:@|%40)[\w-]+(?:\.[\w-]+)*\.\w{2,}", re.UNICODE | re.IGNORECASE)
+REDACTED_EMAIL = "[e-mail]"
+
+
+def redact(text: str) -> str:
+    """The text with every e-mail address replaced by a placeholder."""
+    if not text or ("@" not in text and "%40" not in text.upper()):
+        return text
+    return EMAIL_RE.sub(REDACTED_EMAIL, text)
+
+
+class RedactPersonalDataFilter(logging.Filter):
+    """Rewrites a record's message (and formatted traceback) with e-mail addresses redacted. Never drops a record."""
+
+    _formatter = logging.Formatter()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if getattr(record, "_personal_data_redacted", False):
+            return True
+        try:
+            message = record.getMessage()
+        except Exception:  # a broken format string: keep the raw template, never the arguments
+            message = str(record.msg)
+        record.msg, record.args = redact(message), ()
+        if record.exc_info and not record.exc_text:
+            record.exc_text = self._formatter.formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = redact(record.exc_text)
+        if record.stack_info:
+            record.stack_info = redact(record.stack_info)
+        record._personal_data_redacted = True
+        return True
+
+
+_redaction_installed = False
+
+
+def install_record_redaction() -> None:
+    """Redact at record creation, so every handler (console, files, test capture, error trackers) sees clean text."""
+    global _redaction_installed
+    if _redaction_installed:
+        return
+    previous = logging.getLogRecordFactory()
+    redactor = RedactPersonalDataFilter()
+
+    def factory(*args, **kwargs):
+        record = previous(*args, **kwargs)
+        redactor.filter(record)
+        return record
+
+    logging.setLogRecordFactory(factory)
+    _redaction_installed = True
+
+
+def configure_logging(logging_settings: dict | None) -> None:
+    """Django's LOGGING_CONFIG hook: the usual dictConfig plus the redacting record factory."""
+    install_record_redaction()
+    if logging_settings:
+        logging.config.dictConfig(logging_settings)
+
+
+# --- Content-Security-Policy ------------------------------------------------------------------------------------
+
+
+def is_admin_path(path: str) -> bool:
+    return path.startswith(tuple(getattr(settings, "ADMIN_PATH_PREFIXES", ("/admin/", "/django-admin/"))))
+
+
+class ContentSecurityPolicyMiddleware(CSPMiddleware):
+    """django-csp, with ``CONTENT_SECURITY_POLICY_ADMIN`` replacing directives on admin URLs only."""
+
+    def get_policy_parts(self, request, response, report_only=False):
+        parts = super().get_policy_parts(request, response, report_only=report_only)
+        if not report_only and parts.replace is None and is_admin_path(request.path_info):
+            parts.replace = getattr(settings, "CONTENT_SECURITY_POLICY_ADMIN", None)
+        return parts
+
+
+# --- Other headers ----------------------------------------------------------------------------------------------
+
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
+
+
+class SecurityHeadersMiddleware:
+    """Permissions-Policy on every response; pages reached by a personal link are private, unindexed, no Referer."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        match = getattr(request, "resolver_match", None)
+        if match is not None and "token" in match.kwargs:
+            response["Cache-Control"] = "private, no-store"
+            response["Referrer-Policy"] = "no-referrer"
+            response["X-Robots-Tag"] = "noindex, nofollow"
+        return response
+
+
+# --- Rate limits ------------------------------------------------------------------------------------------------
+
+
+def client_ip(request) -> str:
+    """The client's address; behind ``TRUSTED_PROXY_COUNT`` proxies, read it from X-Forwarded-For."""
+    proxies = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
+    if proxies:
+        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+        if len(forwarded) >= proxies:
+            return forwarded[-proxies]
+    return request.META.get("REMOTE_ADDR") or "0.0.0.0"
+
+
+LOGIN_URL_NAMES = {"wagtailadmin_login", "admin:login"}
+PASSWORD_RESET_URL_NAMES = {"wagtailadmin_password_reset", "admin:password_reset", "password_reset"}
+UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+def _usage(request, group: str, rate: str, key: str = "ip", increment: bool = False):
+    return get_usage(request, group=group, key=key, rate=rate, method=None, increment=increment)
+
+
+def _over(usage) -> bool:
+    return bool(usage) and usage["count"] >= usage["limit"]
+
+
+def _username_key(group, request) -> str:
+    return (request.POST.get("username") or "").strip().lower()
+
+
+def too_many_requests(request, exception=None):
+    """The translated 429 page (also usable as ``RATELIMIT_VIEW`` for views decorated with @ratelimit)."""
+    response = render(
+        request,
+        "429.html",
+        {"title": _("Too many attempts")},
+        status=429,
+    )
+    response["Retry-After"] = "60"
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+class RateLimitMiddleware:
+    """Rate limits by URL name, so views of every app are covered without touching them.
+
+    * Every POST (PUT, PATCH, DELETE) outside the admin: ``RATELIMIT_PUBLIC_POST`` (a list of rates, each its own
+      bucket per client address), shared by all public forms.
+    * Admin log-in: only failed attempts count, per address (``RATELIMIT_LOGIN_FAILURES_IP``) and per user name
+      (``RATELIMIT_LOGIN_FAILURES_USER``); once over, even a correct password is refused until the window passes.
+    * Password-reset requests: ``RATELIMIT_PASSWORD_RESET`` per address.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if getattr(request, "_count_login_failure", False) and response.status_code == 200:
+            # Wagtail's and Django's log-in views answer a failed attempt by showing the form again (200).
+            for group, rate, key in self._login_buckets():
+                _usage(request, group, rate, key, increment=True)
+        return response
+
+    @staticmethod
+    def _login_buckets():
+        return [
+            ("admin-login-ip", settings.RATELIMIT_LOGIN_FAILURES_IP, "ip"),
+            ("admin-login-user", settings.RATELIMIT_LOGIN_FAILURES_USER, _username_key),
+        ]
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if request.method not in UNSAFE_METHODS or not getattr(settings, "RATELIMIT_ENABLE", True):
+            return None
+        match = request.resolver_match
+        url_name = match.view_name if match else ""
+        if url_name in LOGIN_URL_NAMES:
+            if any(_over(_usage(request, group, rate, key)) for group, rate, key in self._login_buckets()):
+                logger.warning("admin log-in throttled")
+                return too_many_requests(request)
+            request._count_login_failure = True
+            return None
+        if url_name in PASSWORD_RESET_URL_NAMES:
+            if _over_after_increment(request, "password-reset", settings.RATELIMIT_PASSWORD_RESET):
+                logger.warning("password reset throttled")
+                return too_many_requests(request)
+            return None
+        if is_admin_path(request.path_info):
+            return None  # signed-in staff; the admin has its own permission checks
+        for rate in settings.RATELIMIT_PUBLIC_POST:
+            if _over_after_increment(request, "public-post", rate):
+                logger.warning("public POST throttled on %s", url_name or "unnamed URL")
+                return too_many_requests(request)
+        return None
+
+
+def _over_after_increment(request, group: str, rate: str) -> bool:
+    usage = _usage(request, group, rate, increment=True)
+    return bool(usage) and usage["count"] > usage["limit"]
