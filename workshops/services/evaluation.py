@@ -1,0 +1,572 @@
+"""Evaluation rules: the cheat sheet, text hygiene, when the form is open, saving answers, and the report figures.
+
+How an answer stays unlinkable yet editable: when an answer is first saved we create a random edit key, keep
+only its SHA-256 on the answer, and give the key back to the participant (a signed cookie on their device and a
+signed edit link on the thank-you page). Nothing on the server maps a registration to that key, so the database
+cannot join answers to people; the registration only gets `evaluation_responded_at`, which makes the personal
+link single-use and tells the reminder rule to skip it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+import unicodedata
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.core import signing
+from django.db import transaction
+from django.db.models import Avg, Count, F, IntegerField, Min, Q, Sum
+from django.db.models.functions import Coalesce
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+
+from workshops.evaluation_models import (
+    EvaluationAction,
+    EvaluationAnswer,
+    EvaluationFactor,
+    EvaluationTopItem,
+    FactorColumn,
+    GroupResult,
+)
+
+OPEN_DAYS_AFTER_SESSION = getattr(settings, "EVALUATION_OPEN_DAYS", 14)
+MAX_ITEMS_PER_COLUMN = 25
+MAX_ACTIONS = 15
+ROOM_SALT = "workshops.evaluation.room"
+EDIT_SALT = "workshops.evaluation.edit"
+COOKIE_SALT = "workshops.evaluation.cookie"
+
+# The team tool's cheat sheet ("spiekbriefje"): ready-made success factors per column, offered as suggestions.
+SUGGESTIONS = {
+    FactorColumn.PROFESSIONAL: [
+        (
+            _("In prevention"),
+            [
+                (
+                    "prevention",
+                    _(
+                        "Invest in prevention: don't wait for incidents, proactively support young people in a "
+                        "positive sexual development"
+                    ),
+                ),
+                (
+                    "positive_approach",
+                    _(
+                        "A positive approach: sexuality is an important part of health and well-being, and online "
+                        "sexuality is part of that"
+                    ),
+                ),
+                ("clear_norm", _("Set a clear norm: violence is never okay, not online either")),
+                ("safe_sexting", _("Focus on safe sexting: how do you keep it fun for everyone?")),
+                (
+                    "equal_judgement",
+                    _("Don't judge girls and boys differently for the same sexual behaviour"),
+                ),
+                ("challenge_stereotypes", _("Challenge stereotyped norms around gender and sexuality")),
+                (
+                    "campaigns",
+                    _("Join national campaigns on preventing sexual harassment and domestic violence"),
+                ),
+            ],
+        ),
+        (
+            _("At incidents"),
+            [
+                ("believe_victim", _("Believe and support the victim")),
+                ("arrange_help", _("Where needed: arrange help for the victim")),
+                ("address_perpetrator", _("Address the perpetrator, with consequences and help where needed")),
+                (
+                    "counter_blaming",
+                    _("Actively counter victim blaming and slut shaming by peers, parents or other professionals"),
+                ),
+                (
+                    "discuss_in_group",
+                    _(
+                        "Discuss the incident in the class or group: what do we learn from it, how do we prevent "
+                        "it in future?"
+                    ),
+                ),
+                ("future_prevention", _("Work on preventing unwanted sexting in the future")),
+                ("adjust_policy", _("Adjust the organisation's policy where needed")),
+            ],
+        ),
+    ],
+    FactorColumn.ENVIRONMENT: [
+        (
+            "open_climate",
+            _(
+                "An open climate around sexuality: it can be discussed openly and young people know where to go "
+                "with questions, worries or problems"
+            ),
+        ),
+        (
+            "rules_of_conduct",
+            _("Clear rules of conduct: wishes and boundaries are discussed and consent goes without saying"),
+        ),
+        (
+            "positive_norms",
+            _(
+                "Positive norms around gender and sexuality: the focus is on being yourself, not on being a "
+                "typical boy or girl"
+            ),
+        ),
+        ("incident_guidelines", _("Guidelines on how to act adequately in incidents")),
+        ("supportive_colleagues", _("Colleagues who support your work")),
+    ],
+    FactorColumn.VICTIM: [
+        ("family_friends", _("Support from family and friends")),
+        (
+            "supportive_surroundings",
+            _("Support from the surroundings: hearing that it is not the victim's fault, instead of being shamed"),
+        ),
+        (
+            "know_where_to_go",
+            _("Knowing where to go for help, for example Helpwanted and Slachtofferhulp"),
+        ),
+    ],
+}
+
+
+def suggestion_choices(column):
+    """Choices for a column's checkboxes; the professional column is grouped (prevention / incidents)."""
+    return SUGGESTIONS[column]
+
+
+def _flat(column):
+    for entry in SUGGESTIONS[column]:
+        if isinstance(entry[1], list):
+            yield from entry[1]
+        else:
+            yield entry
+
+
+SUGGESTION_LABELS = {key: label for column in FactorColumn for key, label in _flat(column)}
+SUGGESTION_COLUMN = {key: column for column in FactorColumn for key, _label in _flat(column)}
+
+
+def suggestion_label(key):
+    return SUGGESTION_LABELS.get(key, key)
+
+
+# --- Text hygiene ------------------------------------------------------------------------------------------
+
+_SPACES = re.compile(r"\s+")
+_KEEP_IN_TEXT = {"\n", "\t"}
+
+
+def clean_text(value, *, multiline=False) -> str:
+    """NFC-normalised text without control or invisible format characters (NUL, bidi overrides, zero-width)."""
+    if value is None:
+        return ""
+    value = unicodedata.normalize("NFC", str(value)).replace("\r\n", "\n").replace("\r", "\n")
+    kept = []
+    for char in value:
+        category = unicodedata.category(char)
+        if category in ("Cc", "Cf", "Cs", "Co", "Cn"):
+            if multiline and char in _KEEP_IN_TEXT:
+                kept.append(char)
+            elif char in _KEEP_IN_TEXT or char == "\n":
+                kept.append(" ")
+            continue
+        kept.append(char)
+    text = "".join(kept)
+    if not multiline:
+        text = _SPACES.sub(" ", text)
+    return text.strip()
+
+
+def _plain_key(text) -> str:
+    return _SPACES.sub(" ", unicodedata.normalize("NFKC", clean_text(text))).strip().casefold()
+
+
+_SUGGESTION_BY_TEXT: dict[str, str] = {}
+
+
+def _suggestion_by_text() -> dict[str, str]:
+    """Typed text that equals a cheat-sheet label in Dutch or English counts as that suggestion."""
+    if not _SUGGESTION_BY_TEXT:
+        for code, _name in settings.LANGUAGES:
+            with translation.override(code):
+                for key, label in SUGGESTION_LABELS.items():
+                    _SUGGESTION_BY_TEXT[_plain_key(str(label))] = key
+    return _SUGGESTION_BY_TEXT
+
+
+def normalise(text, suggestion: str = "") -> str:
+    """What the report groups by: '#key' for a cheat-sheet factor, else the text case-folded with single spaces."""
+    if suggestion:
+        return f"#{suggestion}"
+    key = _plain_key(text)
+    matched = _suggestion_by_text().get(key)
+    return f"#{matched}" if matched else key
+
+
+# --- When the form is open ---------------------------------------------------------------------------------
+
+
+class State:
+    NOT_OPEN = "not_open"
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+def closes_at(session):
+    return session.ends_at + timedelta(days=OPEN_DAYS_AFTER_SESSION)
+
+
+def form_state(session, now=None) -> str:
+    now = now or timezone.now()
+    if session.status == session.Status.CANCELLED:
+        return State.CLOSED
+    if now < session.starts_at:
+        return State.NOT_OPEN
+    if now >= closes_at(session):
+        return State.CLOSED
+    return State.OPEN
+
+
+# --- Who is expected to answer -----------------------------------------------------------------------------
+
+
+def eligible_statuses():
+    from workshops.models import Registration
+
+    return [Registration.Status.CONFIRMED, Registration.Status.ATTENDED]
+
+
+def participants(sessions):
+    """Registrations that are asked to evaluate: confirmed or attended."""
+    from workshops.models import Registration
+
+    return Registration.objects.filter(session__in=sessions, status__in=eligible_statuses())
+
+
+def non_respondents(sessions):
+    """The reminder audience "not yet evaluated": participants whose registration has no responded mark."""
+    return participants(sessions).filter(evaluation_responded_at__isnull=True)
+
+
+# --- Links and keys ----------------------------------------------------------------------------------------
+
+
+def room_token(session) -> str:
+    """A session-level link for the room (QR code): identifies the session, never a person."""
+    return signing.dumps({"s": session.pk}, salt=ROOM_SALT, compress=True)
+
+
+def read_room_token(token):
+    from workshops.models import Session
+
+    try:
+        data = signing.loads(token, salt=ROOM_SALT)
+        return Session.objects.select_related("training", "lesson").get(pk=int(data["s"]))
+    except (signing.BadSignature, KeyError, TypeError, ValueError, Session.DoesNotExist):
+        return None
+
+
+def hash_key(edit_key: str) -> str:
+    return hashlib.sha256(edit_key.encode()).hexdigest()
+
+
+def edit_token(edit_key: str) -> str:
+    return signing.dumps(edit_key, salt=EDIT_SALT)
+
+
+def answer_for_edit_token(token):
+    try:
+        edit_key = signing.loads(token, salt=EDIT_SALT)
+    except (signing.BadSignature, TypeError, ValueError):
+        return None, None
+    if not isinstance(edit_key, str):
+        return None, None
+    answer = EvaluationAnswer.objects.select_related("session").filter(edit_key_hash=hash_key(edit_key)).first()
+    return answer, (edit_key if answer else None)
+
+
+def cookie_name(session) -> str:
+    return f"qpido_evaluation_{session.pk}"
+
+
+def answer_for_cookie(request, session):
+    """The answer this browser saved for the session earlier (signed cookie holding the edit key), or None."""
+    edit_key = request.get_signed_cookie(cookie_name(session), default=None, salt=COOKIE_SALT)
+    if not edit_key:
+        return None, None
+    answer = EvaluationAnswer.objects.filter(session=session, edit_key_hash=hash_key(edit_key)).first()
+    return answer, (edit_key if answer else None)
+
+
+# --- Saving ------------------------------------------------------------------------------------------------
+
+
+class EvaluationError(Exception):
+    """A rule stops the save; the message is shown to the participant."""
+
+
+@dataclass
+class Saved:
+    answer: EvaluationAnswer
+    edit_key: str
+
+
+def _write_children(answer, data):
+    EvaluationFactor.objects.filter(answer=answer).delete()
+    EvaluationTopItem.objects.filter(answer=answer).delete()
+    EvaluationAction.objects.filter(answer=answer).delete()
+    factors, seen = [], set()
+    for column in FactorColumn:
+        position = 0
+        entries = [("", key) for key in data.get(f"suggestions_{column}", [])]
+        entries += [(text, "") for text in data.get(f"factors_{column}", [])]
+        for text, suggestion in entries:
+            if suggestion:
+                text = str(suggestion_label(suggestion))
+            norm = normalise(text, suggestion)
+            if not norm or (column, norm) in seen:
+                continue
+            seen.add((column, norm))
+            suggestion = suggestion or (norm[1:] if norm.startswith("#") else "")
+            factors.append(
+                EvaluationFactor(
+                    answer=answer, column=column, text=text, normalised=norm, suggestion=suggestion, position=position
+                )
+            )
+            position += 1
+    EvaluationFactor.objects.bulk_create(factors)
+    EvaluationTopItem.objects.bulk_create(
+        EvaluationTopItem(answer=answer, rank=rank, text=text, normalised=normalise(text))
+        for rank, text in enumerate(data.get("top_three", []), start=1)
+        if text
+    )
+    EvaluationAction.objects.bulk_create(
+        EvaluationAction(
+            answer=answer, text=row["text"], owner=row.get("owner", ""), due_date=row.get("due_date"), position=i
+        )
+        for i, row in enumerate(data.get("actions", []))
+    )
+
+
+SCALAR_FIELDS = (
+    "respondent_name",
+    "new_insights",
+    "learned",
+    "needs",
+    "rating_session",
+    "rating_material",
+    "did_homework",
+    "comment",
+)
+
+
+def submit_answer(session, data, *, via, language, registration=None) -> Saved:
+    """Store a new answer; with a personal link, mark the registration responded (once: a second submit fails)."""
+    from workshops.models import Registration
+
+    with transaction.atomic():
+        if registration is not None:
+            registration = Registration.objects.select_for_update().get(pk=registration.pk)
+            if registration.evaluation_responded_at is not None:
+                raise EvaluationError(_("This link has already been used to answer the evaluation."))
+        if form_state(session) != State.OPEN:
+            raise EvaluationError(_("The evaluation of this session is closed."))
+        edit_key = secrets.token_urlsafe(32)
+        answer = EvaluationAnswer.objects.create(
+            session=session,
+            via=via,
+            language=language[:2],
+            edit_key_hash=hash_key(edit_key),
+            **{name: data.get(name) if data.get(name) is not None else _blank(name) for name in SCALAR_FIELDS},
+        )
+        _write_children(answer, data)
+        if registration is not None:
+            Registration.objects.filter(pk=registration.pk).update(evaluation_responded_at=timezone.now())
+    return Saved(answer=answer, edit_key=edit_key)
+
+
+def update_answer(answer, data) -> EvaluationAnswer:
+    with transaction.atomic():
+        answer = EvaluationAnswer.objects.select_for_update().select_related("session").get(pk=answer.pk)
+        if form_state(answer.session) != State.OPEN:
+            raise EvaluationError(_("The evaluation of this session is closed."))
+        for name in SCALAR_FIELDS:
+            value = data.get(name)
+            setattr(answer, name, value if value is not None else _blank(name))
+        answer.save()
+        _write_children(answer, data)
+    return answer
+
+
+def _blank(name):
+    return None if name.startswith("rating_") else ""
+
+
+def initial_from_answer(answer) -> dict:
+    """Form initial data for editing an answer (three small queries)."""
+    initial = {name: getattr(answer, name) for name in SCALAR_FIELDS}
+    for column in FactorColumn:
+        initial[f"suggestions_{column}"] = []
+        initial[f"factors_{column}"] = []
+    for factor in answer.factors.all():
+        if factor.suggestion:
+            initial[f"suggestions_{factor.column}"].append(factor.suggestion)
+        else:
+            initial[f"factors_{factor.column}"].append(factor.text)
+    tops = {item.rank: item.text for item in answer.top_items.all()}
+    initial["top_three"] = [tops.get(rank, "") for rank in (1, 2, 3)]
+    initial["actions"] = [
+        {"text": a.text, "owner": a.owner, "due_date": a.due_date} for a in answer.actions.all()
+    ]
+    return initial
+
+
+# --- Reports -----------------------------------------------------------------------------------------------
+
+TOP_FACTORS_PER_COLUMN = 10
+
+
+def _label(norm, text):
+    return str(suggestion_label(norm[1:])) if norm.startswith("#") else text
+
+
+def _bars(rows, total=None):
+    top = max([row["count"] for row in rows] + [1])
+    for row in rows:
+        row["pct"] = round(100 * row["count"] / (total or top)) if (total or top) else 0
+    return rows
+
+
+def build_report(sessions, *, with_names=False) -> dict:
+    """Every figure of the report for a queryset of sessions, in a fixed number of queries."""
+    answers = EvaluationAnswer.objects.filter(session__in=sessions)
+    rating_counts = {}
+    for field in ("rating_session", "rating_material"):
+        for value in range(1, 6):
+            rating_counts[f"{field}_{value}"] = Count("id", filter=Q(**{field: value}))
+    homework_counts = {
+        f"homework_{choice}": Count("id", filter=Q(did_homework=choice)) for choice in EvaluationAnswer.Homework.values
+    }
+    totals = answers.aggregate(
+        answers=Count("id"),
+        personal=Count("id", filter=Q(via=EvaluationAnswer.Via.PERSONAL)),
+        room=Count("id", filter=Q(via=EvaluationAnswer.Via.ROOM)),
+        named=Count("id", filter=~Q(respondent_name="")),
+        avg_session=Avg("rating_session"),
+        avg_material=Avg("rating_material"),
+        rated_session=Count("rating_session"),
+        rated_material=Count("rating_material"),
+        **rating_counts,
+        **homework_counts,
+    )
+    people = participants(sessions).aggregate(
+        participants=Count("id"), responded=Count("id", filter=Q(evaluation_responded_at__isnull=False))
+    )
+    n_participants = people["participants"]
+    response_rate = round(100 * people["responded"] / n_participants, 1) if n_participants else None
+
+    factor_rows = (
+        EvaluationFactor.objects.filter(answer__session__in=sessions)
+        .values("column", "normalised")
+        .annotate(count=Count("answer", distinct=True), text=Min("text"))
+        .order_by("column", "-count", "normalised")
+    )
+    columns = {column: [] for column in FactorColumn}
+    for row in factor_rows:
+        bucket = columns[row["column"]]
+        if len(bucket) < TOP_FACTORS_PER_COLUMN:
+            bucket.append({"label": _label(row["normalised"], row["text"]), "count": row["count"]})
+    factor_columns = [
+        {"column": column, "label": column.label, "rows": _bars(columns[column], totals["answers"])}
+        for column in FactorColumn
+    ]
+
+    top_rows = list(
+        EvaluationTopItem.objects.filter(answer__session__in=sessions)
+        .values("normalised")
+        .annotate(
+            count=Count("id"),
+            points=Coalesce(Sum(4 - F("rank"), output_field=IntegerField()), 0),
+            first=Count("id", filter=Q(rank=1)),
+            text=Min("text"),
+        )
+        .order_by("-points", "-count", "normalised")[:TOP_FACTORS_PER_COLUMN]
+    )
+    top_three = [
+        {"label": _label(r["normalised"], r["text"]), "count": r["points"], "named": r["count"], "first": r["first"]}
+        for r in top_rows
+    ]
+    _bars(top_three)
+
+    actions = list(
+        EvaluationAction.objects.filter(answer__session__in=sessions)
+        .order_by(F("due_date").asc(nulls_last=True), "text")
+        .values("text", "owner", "due_date", "answer__session_id")
+    )
+    texts = list(
+        answers.filter(~Q(new_insights="") | ~Q(learned="") | ~Q(needs="") | ~Q(comment=""))
+        .order_by("session_id", "new_insights")
+        .values("new_insights", "learned", "needs", "comment", "respondent_name")
+    )
+    groups = list(
+        GroupResult.objects.filter(session__in=sessions)
+        .select_related("session", "session__training", "session__lesson")
+        .prefetch_related("factors", "top_items", "actions")
+        .order_by("session__starts_at")
+    )
+    for group in groups:
+        group.columns = [
+            {"label": column.label, "items": [f for f in group.factors.all() if f.column == column]}
+            for column in FactorColumn
+        ]
+    missing = non_respondents(sessions)
+    missing_names = list(missing.order_by("name").values_list("name", flat=True)) if with_names else None
+
+    def distribution(field):
+        counts = [{"label": str(v), "count": totals[f"{field}_{v}"]} for v in range(1, 6)]
+        return _bars(counts)
+
+    return {
+        "answers": totals["answers"],
+        "personal": totals["personal"],
+        "room": totals["room"],
+        "named": totals["named"],
+        "participants": n_participants,
+        "responded": people["responded"],
+        "non_respondents": n_participants - people["responded"],
+        "response_rate": response_rate,
+        "avg_session": _round(totals["avg_session"]),
+        "avg_material": _round(totals["avg_material"]),
+        "rated_session": totals["rated_session"],
+        "rated_material": totals["rated_material"],
+        "session_distribution": distribution("rating_session"),
+        "material_distribution": distribution("rating_material"),
+        "homework": _bars(
+            [
+                {"label": str(label), "count": totals[f"homework_{value}"]}
+                for value, label in EvaluationAnswer.Homework.choices
+            ],
+            totals["answers"],
+        ),
+        "factor_columns": factor_columns,
+        "top_three": top_three,
+        "actions": actions,
+        "texts": texts,
+        "group_results": groups,
+        "non_respondent_names": missing_names,
+    }
+
+
+def _round(value):
+    return None if value is None else round(float(value), 2)
+
+
+def export_queryset(sessions):
+    return (
+        EvaluationAnswer.objects.filter(session__in=sessions)
+        .select_related("session", "session__training", "session__lesson")
+        .prefetch_related("factors", "top_items", "actions")
+        .order_by("session__starts_at", "session_id", "id")
+    )
