@@ -20,6 +20,7 @@ from csp.middleware import CSPMiddleware
 from django.conf import settings
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
+from django_ratelimit import ALL
 from django_ratelimit.core import get_usage
 
 logger = logging.getLogger("cms.security")
@@ -146,7 +147,7 @@ UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
 
 def _usage(request, group: str, rate: str, key: str = "ip", increment: bool = False):
-    return get_usage(request, group=group, key=key, rate=rate, method=None, increment=increment)
+    return get_usage(request, group=group, key=key, rate=rate, method=ALL, increment=increment)
 
 
 def _over(usage) -> bool:

@@ -1,0 +1,63 @@
+"""E-mail addresses never reach a log line, whatever logger, handler or traceback carries them."""
+
+import io
+import logging
+
+import pytest
+
+from cms.security import REDACTED_EMAIL, redact
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "registered jan.de-vries+test@school.example.nl for session 4",
+        "Key (session_id, email)=(7, Jan@Example.ORG) already exists.",
+        "GET /x/?email=jan%40example.org",
+        "unicode ünïcødé@bücher.example",
+    ],
+)
+def test_redact_hides_addresses(text):
+    cleaned = redact(text)
+    assert REDACTED_EMAIL in cleaned
+    assert "example" not in cleaned.split(REDACTED_EMAIL)[0][-20:] or "@" not in cleaned
+    assert "@" not in cleaned and "%40" not in cleaned
+
+
+def test_text_without_addresses_is_untouched():
+    assert redact("session 7 at 10:00, 3 @ 5 seats") == "session 7 at 10:00, 3 @ 5 seats"
+
+
+def test_every_logger_and_handler_gets_redacted_records(caplog):
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(logging.Formatter("%(name)s %(message)s"))
+    third_party = logging.getLogger("some.library")
+    third_party.addHandler(handler)
+    third_party.propagate = True
+    try:
+        with caplog.at_level(logging.INFO):
+            third_party.warning("could not deliver to %s", "a.person@example.org")
+            logging.getLogger("workshops").info({"email": "b.person@example.org"})
+    finally:
+        third_party.removeHandler(handler)
+    assert "a.person@example.org" not in stream.getvalue()
+    assert "could not deliver to [e-mail]" in stream.getvalue()
+    assert "example.org" not in caplog.text
+    assert all("@" not in record.getMessage() for record in caplog.records)
+
+
+def test_tracebacks_are_redacted(caplog):
+    logger = logging.getLogger("workshops.services")
+    try:
+        raise ValueError("duplicate registration for c.person@example.org")
+    except ValueError:
+        logger.exception("registration failed")
+    assert "c.person@example.org" not in caplog.text
+    assert "duplicate registration for [e-mail]" in caplog.text
+
+
+def test_django_configures_the_redaction_through_logging_config(settings):
+    assert settings.LOGGING_CONFIG == "cms.security.configure_logging"
+    record = logging.getLogRecordFactory()("x", logging.INFO, __file__, 1, "to %s", ("d@example.org",), None)
+    assert record.getMessage() == "to [e-mail]"

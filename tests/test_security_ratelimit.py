@@ -1,0 +1,112 @@
+"""Rate limits on public POSTs and on the admin log-in, answered with a translated 429 page."""
+
+import itertools
+import random
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import Client
+
+_addresses = itertools.count(1)
+
+
+def fresh_client(**extra) -> Client:
+    """A client from an address no other test (or earlier run, the cache may be Redis) has used."""
+    address = f"10.{random.randint(0, 255)}.{random.randint(0, 255)}.{next(_addresses) % 250 + 1}"
+    return Client(REMOTE_ADDR=address, **extra)
+
+
+@pytest.fixture
+def limits(settings):
+    settings.RATELIMIT_ENABLE = True
+    settings.RATELIMIT_PUBLIC_POST = ["3/m"]
+    settings.RATELIMIT_LOGIN_FAILURES_IP = "6/15m"
+    settings.RATELIMIT_LOGIN_FAILURES_USER = "3/15m"
+    settings.RATELIMIT_PASSWORD_RESET = "2/h"
+    return settings
+
+
+@pytest.fixture
+def staff(db):
+    user = get_user_model().objects.create_user("staffer", "staffer@example.org", "correct-horse-battery")
+    user.is_staff = True
+    user.is_superuser = True
+    user.save()
+    return user
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language,prefix,text", [("nl", "", "Te veel pogingen"), ("en", "/en", "Too many attempts")])
+def test_public_posts_are_limited_per_address_with_a_translated_page(limits, language, prefix, text):
+    client = fresh_client(HTTP_ACCEPT_LANGUAGE=language)
+    statuses = [
+        client.post("/i18n/setlang/", {"language": language, "next": f"{prefix}/"}).status_code for _ in range(3)
+    ]
+    assert 429 not in statuses
+    response = client.post(f"{prefix}/i18n/setlang/" if prefix else "/i18n/setlang/", {"language": language})
+    assert response.status_code == 429
+    assert response["Retry-After"] == "60"
+    assert text in response.content.decode()
+    # another address is not affected
+    assert fresh_client().post("/i18n/setlang/", {"language": "nl"}).status_code != 429
+
+
+@pytest.mark.django_db
+def test_the_limit_is_shared_by_every_public_form_but_not_by_page_views(limits, site):
+    client = fresh_client()
+    for _ in range(3):
+        client.post("/i18n/setlang/", {"language": "nl"})
+    assert client.post("/", {"q": "x"}).status_code == 429  # a Wagtail page POST counts against the same bucket
+    assert client.get("/").status_code == 200  # reading is never limited
+
+
+@pytest.mark.django_db
+def test_limits_can_be_switched_off(limits):
+    limits.RATELIMIT_ENABLE = False
+    client = fresh_client()
+    assert all(client.post("/i18n/setlang/", {"language": "nl"}).status_code != 429 for _ in range(6))
+
+
+@pytest.mark.django_db
+def test_admin_login_locks_a_user_name_after_failed_attempts_even_for_the_right_password(limits, staff):
+    client = fresh_client()
+    for _ in range(3):
+        response = client.post("/admin/login/", {"username": "staffer", "password": "wrong"})
+        assert response.status_code == 200  # the form again, with its error
+    response = client.post("/admin/login/", {"username": "staffer", "password": "correct-horse-battery"})
+    assert response.status_code == 429
+    assert not client.session.get("_auth_user_id")
+    # from another address the user name is locked too (guessing from many addresses does not help)
+    assert fresh_client().post("/admin/login/", {"username": "STAFFER", "password": "x"}).status_code == 429
+
+
+@pytest.mark.django_db
+def test_admin_login_throttles_one_address_trying_many_user_names(limits, staff):
+    client = fresh_client()
+    for n in range(6):
+        assert client.post("/admin/login/", {"username": f"guess{n}", "password": "x"}).status_code == 200
+    assert client.post("/admin/login/", {"username": "staffer", "password": "correct-horse-battery"}).status_code == 429
+
+
+@pytest.mark.django_db
+def test_successful_logins_do_not_count(limits, staff):
+    for _ in range(5):
+        client = fresh_client()
+        response = client.post("/admin/login/", {"username": "staffer", "password": "correct-horse-battery"})
+        assert response.status_code == 302
+        assert client.session.get("_auth_user_id")
+
+
+@pytest.mark.django_db
+def test_password_reset_requests_are_limited(limits, staff):
+    client = fresh_client()
+    codes = [client.post("/admin/password_reset/", {"email": "staffer@example.org"}).status_code for _ in range(3)]
+    assert codes[:2] != [429, 429] and codes[2] == 429
+
+
+@pytest.mark.django_db
+def test_signed_in_staff_saving_in_the_admin_is_not_limited(limits, staff):
+    client = fresh_client()
+    client.force_login(staff)
+    codes = {client.post("/admin/account/", {}).status_code for _ in range(6)}
+    assert 429 not in codes
