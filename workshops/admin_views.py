@@ -1,1 +1,534 @@
-"""The coordinator's admin screens: sessions, participants, school requests, exports (workshops issue)."""
+"""The coordinator's admin screens: sessions, participants (check-in, export), school requests.
+
+Coordinators (the "Coordinators" group, i.e. anyone who may change sessions) see everything; trainers (the
+"Trainers" group, view permission only) see only the sessions they train and those sessions' participants.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+import django_filters
+from django import forms
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import TemplateView
+from wagtail import hooks
+from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.ui.tables import Column
+from wagtail.admin.views.generic import EditView, IndexView, InspectView
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.admin.viewsets.base import ViewSetGroup
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.admin.widgets import AdminDateTimeInput, Button
+
+from workshops.models import SHOWN_TZ, Registration, SchoolBookingRequest, Session
+from workshops.services import booking, schools
+
+TRAINERS_GROUP = "Trainers"
+COORDINATORS_GROUP = "Coordinators"
+
+
+def is_coordinator(user) -> bool:
+    return user.is_active and (user.is_superuser or user.has_perm("workshops.change_session"))
+
+
+def sessions_for(user):
+    """The sessions this user may see in the admin: all for coordinators, their own for trainers."""
+    sessions = Session.objects.select_related("training", "lesson")
+    if is_coordinator(user):
+        return sessions
+    return sessions.filter(trainers=user)
+
+
+def registrations_for(user):
+    registrations = Registration.objects.select_related("session", "session__training", "session__lesson")
+    if is_coordinator(user):
+        return registrations
+    return registrations.filter(session__trainers=user)
+
+
+def trainer_users():
+    return get_user_model().objects.filter(groups__name=TRAINERS_GROUP, is_active=True).distinct()
+
+
+def _local(value):
+    return timezone.localtime(value, SHOWN_TZ).replace(tzinfo=None) if isinstance(value, datetime.datetime) else value
+
+
+# --- sessions -------------------------------------------------------------------------------------------------
+class SessionFilterSet(WagtailFilterSet):
+    upcoming = django_filters.BooleanFilter(label=_("Upcoming"), method="filter_upcoming")
+    training = django_filters.ModelChoiceFilter(
+        label=_("Training"), queryset=lambda request: _training_pages(), field_name="training"
+    )
+    trainer = django_filters.ModelChoiceFilter(
+        label=_("Trainer"), queryset=lambda request: trainer_users(), field_name="trainers"
+    )
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=Session.Status.choices)
+
+    class Meta:
+        model = Session
+        fields = []
+
+    def filter_upcoming(self, queryset, name, value):
+        now = timezone.now()
+        if value is True:
+            return queryset.filter(starts_at__gte=now)
+        if value is False:
+            return queryset.filter(starts_at__lt=now)
+        return queryset
+
+
+def _training_pages():
+    return Session._meta.get_field("training").related_model.objects.all()
+
+
+class SeatsColumn(Column):
+    def get_value(self, instance):
+        taken = instance.registrations.filter(status__in=Registration.HOLDS_SEAT).count()
+        waiting = instance.registrations.filter(status=Registration.Status.WAITLISTED).count()
+        seats = f"{taken}/{instance.capacity}" if instance.capacity is not None else f"{taken}/∞"
+        return f"{seats} (+{waiting})" if waiting else seats
+
+
+class LocalTimeColumn(Column):
+    def get_value(self, instance):
+        value = super().get_value(instance)
+        return timezone.localtime(value, SHOWN_TZ).strftime("%Y-%m-%d %H:%M") if value else ""
+
+
+class SessionIndexView(IndexView):
+    def get_base_queryset(self):
+        return sessions_for(self.request.user)
+
+    def get_list_more_buttons(self, instance):
+        buttons = super().get_list_more_buttons(instance)
+        buttons.append(
+            Button(
+                _("Participants"),
+                url=reverse("workshops_session:participants", args=[instance.pk]),
+                icon_name="group",
+                priority=5,
+            )
+        )
+        if is_coordinator(self.request.user):
+            buttons.append(
+                Button(
+                    _("Duplicate"),
+                    url=reverse("workshops_session:duplicate", args=[instance.pk]),
+                    icon_name="copy",
+                    priority=25,
+                )
+            )
+            if instance.status == Session.Status.SCHEDULED:
+                buttons.append(
+                    Button(
+                        _("Cancel session"),
+                        url=reverse("workshops_session:cancel", args=[instance.pk]),
+                        icon_name="cross",
+                        priority=35,
+                    )
+                )
+        return buttons
+
+
+class SessionEditView(EditView):
+    def get_object(self, queryset=None):
+        obj = super().get_object(queryset)
+        if not sessions_for(self.request.user).filter(pk=obj.pk).exists():
+            raise PermissionDenied
+        return obj
+
+    def save_instance(self):
+        instance = super().save_instance()
+        booking.promote_waiting(instance.pk)  # a raised capacity promotes waiting people in arrival order
+        return instance
+
+
+class SessionInspectView(InspectView):
+    def get_object(self, queryset=None):
+        return get_object_or_404(sessions_for(self.request.user), pk=self.pk)
+
+
+class SessionForm(forms.ModelForm):
+    class Meta:
+        model = Session
+        fields = [
+            "training",
+            "lesson",
+            "starts_at",
+            "ends_at",
+            "mode",
+            "meeting_url",
+            "address",
+            "language",
+            "capacity",
+            "trainers",
+            "status",
+            "is_public",
+        ]
+        widgets = {"starts_at": AdminDateTimeInput, "ends_at": AdminDateTimeInput}
+
+    def __init__(self, *args, **kwargs):
+        kwargs.pop("for_user", None)
+        super().__init__(*args, **kwargs)
+        self.fields["trainers"].queryset = trainer_users()
+        self.fields["trainers"].widget = forms.CheckboxSelectMultiple(choices=self.fields["trainers"].choices)
+        self.fields["trainers"].help_text = _("Users in the Trainers group.")
+        # Cancelling is its own action (it mails everyone), never a silent status change.
+        choices = [c for c in Session.Status.choices if c[0] != Session.Status.CANCELLED]
+        if self.instance.pk and self.instance.status == Session.Status.CANCELLED:
+            choices = Session.Status.choices
+        self.fields["status"].choices = choices
+
+
+class SessionViewSet(ModelViewSet):
+    model = Session
+    icon = "date"
+    menu_label = _("Sessions")
+    name = "workshops_session"
+    url_prefix = "workshops/sessions"
+    index_view_class = SessionIndexView
+    edit_view_class = SessionEditView
+    inspect_view_class = SessionInspectView
+    inspect_view_enabled = True
+    filterset_class = SessionFilterSet
+    ordering = ["-starts_at"]
+    list_display = [
+        "__str__",
+        LocalTimeColumn("starts_at", label=_("Starts at"), sort_key="starts_at"),
+        "status",
+        "is_public",
+        SeatsColumn("seats", label=_("Seats taken (+ waiting)")),
+    ]
+    inspect_view_fields = ["training", "lesson", "starts_at", "ends_at", "mode", "address", "language", "capacity"]
+
+    def get_form_class(self, for_update=False):
+        return SessionForm
+
+    def get_urlpatterns(self):
+        return super().get_urlpatterns() + [
+            path("participants/<int:pk>/", ParticipantsView.as_view(), name="participants"),
+            path("cancel/<int:pk>/", CancelSessionView.as_view(), name="cancel"),
+            path("duplicate/<int:pk>/", DuplicateSessionView.as_view(), name="duplicate"),
+        ]
+
+
+class ParticipantsView(WagtailAdminTemplateMixin, TemplateView):
+    """The participant list of one session with statuses and check-in; trainers only for their own sessions."""
+
+    template_name = "workshops/admin/participants.html"
+    header_icon = "group"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.session = get_object_or_404(sessions_for(request.user), pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_page_title(self):
+        return _("Participants")
+
+    def get_page_subtitle(self):
+        return str(self.session)
+
+    def get_breadcrumbs_items(self):
+        return self.breadcrumbs_items + [
+            {"url": reverse("workshops_session:index"), "label": _("Sessions")},
+            {"url": "", "label": _("Participants")},
+        ]
+
+    def post(self, request, *args, **kwargs):
+        registration = get_object_or_404(self.session.registrations, pk=request.POST.get("registration"))
+        action = request.POST.get("action")
+        if action in ("attended", "no_show"):
+            booking.check_in(registration.pk, attended=action == "attended")
+            messages.success(request, _("Attendance saved."))
+        elif action == "cancel" and is_coordinator(request.user):
+            booking.cancel_registration(registration.pk)
+            messages.success(request, _("Registration cancelled; the waiting list has moved up."))
+        return redirect("workshops_session:participants", self.session.pk)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        registrations = list(self.session.registrations.order_by("created_at", "id"))
+        export_url = reverse("workshops_registration:index") + f"?session={self.session.pk}"
+        context.update(
+            {
+                "session": self.session,
+                "registrations": registrations,
+                "counts": {
+                    label: sum(1 for r in registrations if r.status == value)
+                    for value, label in Registration.Status.choices
+                },
+                "can_cancel": is_coordinator(self.request.user),
+                "csv_url": export_url + "&export=csv",
+                "xlsx_url": export_url + "&export=xlsx",
+            }
+        )
+        return context
+
+
+class CoordinatorOnlyMixin:
+    def dispatch(self, request, *args, **kwargs):
+        if not is_coordinator(request.user):
+            raise PermissionDenied
+        self.session = get_object_or_404(Session, pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+
+class CancelSessionView(CoordinatorOnlyMixin, WagtailAdminTemplateMixin, TemplateView):
+    """Confirm, then cancel the session: every confirmed and waiting participant is mailed."""
+
+    template_name = "workshops/admin/cancel_session.html"
+    header_icon = "cross"
+
+    def get_page_title(self):
+        return _("Cancel session")
+
+    def get_page_subtitle(self):
+        return str(self.session)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["session"] = self.session
+        context["affected"] = self.session.registrations.filter(
+            status__in=[Registration.Status.CONFIRMED, Registration.Status.WAITLISTED]
+        ).count()
+        return context
+
+    def post(self, request, *args, **kwargs):
+        mailed = booking.cancel_session(self.session.pk)
+        messages.success(request, _("Session cancelled; %(count)s participants are being mailed.") % {"count": mailed})
+        return redirect("workshops_session:index")
+
+
+class DuplicateSessionView(CoordinatorOnlyMixin, TemplateView):
+    """Copy the session one week later and open the copy for editing."""
+
+    http_method_names = ["get", "post"]
+
+    def get(self, request, *args, **kwargs):
+        copy = booking.duplicate_session(self.session.pk)
+        messages.success(request, _("Session duplicated one week later; check the date and save."))
+        return redirect("workshops_session:edit", copy.pk)
+
+    post = get
+
+
+# --- registrations (participants; the export lives here) --------------------------------------------------------
+class RegistrationFilterSet(WagtailFilterSet):
+    session = django_filters.ModelChoiceFilter(
+        label=_("Session"), queryset=lambda request: sessions_for(request.user) if request else Session.objects.none()
+    )
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=Registration.Status.choices)
+
+    class Meta:
+        model = Registration
+        fields = []
+
+
+class RegistrationIndexView(IndexView):
+    def get_base_queryset(self):
+        return registrations_for(self.request.user)
+
+    def to_row_dict(self, item):
+        return {field: _local(value) for field, value in super().to_row_dict(item).items()}
+
+
+class RegistrationViewSet(ModelViewSet):
+    model = Registration
+    icon = "group"
+    menu_label = _("Participants")
+    name = "workshops_registration"
+    url_prefix = "workshops/participants"
+    index_view_class = RegistrationIndexView
+    filterset_class = RegistrationFilterSet
+    form_fields = ["name", "email", "organisation", "role", "language", "status"]
+    ordering = ["created_at", "id"]
+    list_display = ["name", "session", "status", LocalTimeColumn("created_at", label=_("Registered at"))]
+    search_fields = ["name", "email", "organisation"]
+    export_filename = "participants"
+    list_export = [
+        "session",
+        "session.starts_at",
+        "name",
+        "email",
+        "organisation",
+        "role",
+        "get_language_display",
+        "get_status_display",
+        "created_at",
+        "promoted_at",
+        "cancelled_at",
+        "homework_done_at",
+    ]
+    export_headings = {
+        "session": _("Session"),
+        "session.starts_at": _("Starts at"),
+        "name": _("Name"),
+        "email": _("E-mail address"),
+        "organisation": _("Organisation"),
+        "role": _("Role"),
+        "get_language_display": _("Preferred language"),
+        "get_status_display": _("Status"),
+        "created_at": _("Registered at"),
+        "promoted_at": _("Promoted from the waiting list at"),
+        "cancelled_at": _("Cancelled at"),
+        "homework_done_at": _("Homework done at"),
+    }
+
+
+# --- school requests --------------------------------------------------------------------------------------------
+class ProposalForm(forms.Form):
+    starts_at = forms.DateTimeField(label=_("Start"), widget=AdminDateTimeInput)
+    ends_at = forms.DateTimeField(label=_("End"), widget=AdminDateTimeInput)
+    trainer = forms.ModelChoiceField(label=_("Trainer"), queryset=get_user_model().objects.none())
+    address = forms.CharField(
+        label=_("Address of the lesson"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["trainer"].queryset = trainer_users()
+
+    def clean(self):
+        cleaned = super().clean()
+        starts, ends = cleaned.get("starts_at"), cleaned.get("ends_at")
+        if starts and ends and ends <= starts:
+            self.add_error("ends_at", _("The end must be after the start."))
+        if starts and starts <= timezone.now():
+            self.add_error("starts_at", _("The proposed date must be in the future."))
+        return cleaned
+
+
+class SchoolRequestIndexView(IndexView):
+    def get_list_more_buttons(self, instance):
+        buttons = super().get_list_more_buttons(instance)
+        if instance.status in (SchoolBookingRequest.Status.REQUESTED, SchoolBookingRequest.Status.PROPOSED):
+            buttons.append(
+                Button(
+                    _("Propose date and trainer"),
+                    url=reverse("workshops_schoolrequest:propose", args=[instance.pk]),
+                    icon_name="date",
+                    priority=5,
+                )
+            )
+        return buttons
+
+
+class ProposeView(WagtailAdminTemplateMixin, TemplateView):
+    template_name = "workshops/admin/propose.html"
+    header_icon = "date"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not (request.user.is_superuser or request.user.has_perm("workshops.change_schoolbookingrequest")):
+            raise PermissionDenied
+        self.school_request = get_object_or_404(SchoolBookingRequest.objects.select_related("lesson"), pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_page_title(self):
+        return _("Propose date and trainer")
+
+    def get_page_subtitle(self):
+        return str(self.school_request)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        request_obj = self.school_request
+        initial = {"address": request_obj.proposed_address or f"{request_obj.school_name}\n{request_obj.town}"}
+        if request_obj.proposed_starts_at:
+            initial.update(
+                starts_at=request_obj.proposed_starts_at,
+                ends_at=request_obj.proposed_ends_at,
+                trainer=request_obj.proposed_trainer,
+            )
+        context.setdefault("form", ProposalForm(initial=initial))
+        context["school_request"] = request_obj
+        context["index_url"] = reverse("workshops_schoolrequest:index")
+        return context
+
+    def post(self, request, *args, **kwargs):
+        if request.POST.get("action") == "withdraw":
+            try:
+                schools.withdraw(self.school_request.pk)
+            except schools.TransitionError as error:
+                messages.error(request, error.message)
+            else:
+                messages.success(request, _("The request is withdrawn."))
+            return redirect("workshops_schoolrequest:index")
+        form = ProposalForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                schools.propose(
+                    self.school_request.pk,
+                    schools.Proposal(
+                        starts_at=data["starts_at"],
+                        ends_at=data["ends_at"],
+                        trainer=data["trainer"],
+                        address=data["address"],
+                    ),
+                )
+            except schools.TransitionError as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(request, _("The proposal is mailed to the school."))
+                return redirect("workshops_schoolrequest:index")
+        return self.render_to_response(self.get_context_data(form=form))
+
+
+class SchoolRequestViewSet(ModelViewSet):
+    model = SchoolBookingRequest
+    icon = "home"
+    menu_label = _("School requests")
+    name = "workshops_schoolrequest"
+    url_prefix = "workshops/school-requests"
+    index_view_class = SchoolRequestIndexView
+    inspect_view_enabled = True
+    list_filter = ["status"]
+    ordering = ["created_at", "id"]
+    list_display = ["__str__", "lesson", "status", "date_1", LocalTimeColumn("created_at", label=_("Requested at"))]
+    form_fields = ["remarks"]
+    inspect_view_fields = [
+        "lesson",
+        "school_name",
+        "contact_name",
+        "email",
+        "phone",
+        "town",
+        "school_type",
+        "year_group",
+        "groups",
+        "pupils",
+        "date_1",
+        "part_of_day_1",
+        "date_2",
+        "part_of_day_2",
+        "date_3",
+        "part_of_day_3",
+        "remarks",
+        "status",
+        "proposed_starts_at",
+        "proposed_trainer",
+        "session",
+    ]
+
+    def get_urlpatterns(self):
+        return super().get_urlpatterns() + [path("propose/<int:pk>/", ProposeView.as_view(), name="propose")]
+
+
+class WorkshopsViewSetGroup(ViewSetGroup):
+    menu_label = _("Workshops")
+    menu_icon = "date"
+    menu_order = 250
+    items = (SessionViewSet, RegistrationViewSet, SchoolRequestViewSet)
+
+
+@hooks.register("register_admin_viewset")
+def register_workshops_viewsets():
+    return WorkshopsViewSetGroup()

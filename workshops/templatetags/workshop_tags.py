@@ -1,6 +1,8 @@
 """Template tags that pages in `home` use to show sessions, without `home` importing `workshops`."""
 
 from django import template
+from django.db.models import Count, Q
+from django.urls import reverse
 from django.utils import timezone
 
 register = template.Library()
@@ -8,12 +10,23 @@ register = template.Library()
 
 @register.inclusion_tag("workshops/includes/session_list.html", takes_context=True)
 def upcoming_sessions(context, training=None, limit=10):
-    """Upcoming public, scheduled sessions (of one training, or of all)."""
-    from workshops.models import Session
+    """Upcoming public, scheduled sessions (of one training, or of all) with seats left or "waiting list"."""
+    from workshops.models import Registration, Session
 
-    sessions = Session.objects.filter(
-        is_public=True, status=Session.Status.SCHEDULED, starts_at__gte=timezone.now()
-    ).select_related("training")
+    sessions = (
+        Session.objects.filter(is_public=True, status=Session.Status.SCHEDULED, starts_at__gte=timezone.now())
+        .select_related("training")
+        .annotate(taken=Count("registrations", filter=Q(registrations__status__in=Registration.HOLDS_SEAT)))
+    )
     if training is not None:
         sessions = sessions.filter(training_id=training.pk)
-    return {"sessions": list(sessions[:limit]), "request": context.get("request")}
+    items = [
+        {
+            "session": session,
+            "seats_left": None if session.capacity is None else max(session.capacity - session.taken, 0),
+            "register_url": reverse("workshops:register", args=[session.pk]),
+            "ics_url": reverse("workshops:session_ics", args=[session.pk]),
+        }
+        for session in sessions[:limit]
+    ]
+    return {"sessions": items, "show_training": training is None, "request": context.get("request")}
