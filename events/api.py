@@ -20,13 +20,14 @@ from typing import Protocol
 
 class Trigger:
     REGISTRATION_CONFIRMED = "registration_confirmed"
+    WAITLISTED = "registration_waitlisted"
     PROMOTED = "promoted_from_waitlist"
     SESSION_CANCELLED = "session_cancelled"
     SCHOOL_PROPOSAL = "school_proposal_made"
     BEFORE_START = "before_start"
     AFTER_END = "after_end"
 
-    IMMEDIATE = (REGISTRATION_CONFIRMED, PROMOTED, SESSION_CANCELLED, SCHOOL_PROPOSAL)
+    IMMEDIATE = (REGISTRATION_CONFIRMED, WAITLISTED, PROMOTED, SESSION_CANCELLED, SCHOOL_PROPOSAL)
     TIMED = (BEFORE_START, AFTER_END)
 
 
@@ -70,11 +71,27 @@ class TimeProvider(Protocol):
     triggers: tuple[str, ...]
 
     def due(
-        self, *, trigger: str, offset: timedelta, audience: str, training_key: str | None, now: datetime
+        self,
+        *,
+        trigger: str,
+        offset: timedelta,
+        audience: str,
+        training_key: str | None,
+        now: datetime,
+        since: datetime | None = None,
+        send_late: bool = False,
+        exclude_training_keys: tuple[str, ...] = (),
     ) -> Iterable[Due]:
-        """Recipients whose moment (start - offset, or end + offset) lies in [now - grace, now] and who are in the
-        audience. Must be one bounded, indexed query, not a loop over every session."""
+        """Recipients whose moment (start - offset, or end + offset) lies in (since, now] and who are in the
+        audience. With `send_late`, also those who joined in (since, now] after their moment had passed, while the
+        session has not started. A BEFORE_START rule never yields a session that has already started.
+        `exclude_training_keys` lists trainings that have their own override of this rule.
+        Must be one bounded, indexed query, not a loop over every session."""
         ...
+
+    # Optional, used by the admin's "send now" and the scope page:
+    #   audience_for(scope: str, audience: str) -> Iterable[Due]       everyone in the audience of one scope, now
+    #   summary(scope: str) -> dict                                   {"title": str, "rows": [(label, value)], ...}
 
 
 _providers: list[TimeProvider] = []

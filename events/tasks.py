@@ -1,4 +1,4 @@
-"""Celery tasks of the event engine."""
+"""Celery tasks of the event engine. Tasks take ids and are safe to run twice."""
 
 import logging
 
@@ -9,6 +9,40 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 logger = logging.getLogger(__name__)
+
+MAIL_TASK_OPTIONS = {"acks_late": True, "reject_on_worker_lost": True}
+
+
+@shared_task(name="events.tick", ignore_result=True)
+def tick() -> dict:
+    """Every minute (beat): insert due timed mails and hand over queued rows that are due."""
+    from events.services.schedule import tick as run_tick
+
+    return run_tick()
+
+
+@shared_task(name="events.sweep", ignore_result=True)
+def sweep() -> dict:
+    """Every few minutes (beat): re-queue rows stuck in sending, hand over rows whose message went missing."""
+    from events.services.outbox import sweep as run_sweep
+
+    return run_sweep()
+
+
+@shared_task(name="events.send_batch", **MAIL_TASK_OPTIONS)
+def send_batch(ids: list[int]) -> dict:
+    """Send a batch of outbox rows over one SMTP connection; rows another delivery already claimed are skipped."""
+    from events.services.outbox import send_batch as run_send_batch
+
+    return run_send_batch([int(pk) for pk in ids])
+
+
+@shared_task(name="events.send", **MAIL_TASK_OPTIONS)
+def send(outbox_id: int) -> dict:
+    """Send one outbox row (claims it first; a second delivery of the same task sends nothing)."""
+    from events.services.outbox import send_batch as run_send_batch
+
+    return run_send_batch([int(outbox_id)])
 
 
 @shared_task(name="events.send_test_mail", acks_late=True)

@@ -1,1 +1,276 @@
-"""Mail for sessions: the event engine's time provider and the recipient context (event engine issue)."""
+"""Mail for sessions: the event engine's time provider, the recipient context and the preparation summary.
+
+`events` never imports this app; this module registers `SessionMailProvider` with the engine when Django starts
+(WorkshopsConfig.ready imports it). The booking services build recipients with `recipient_for(registration)`.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import formats, translation
+from django.utils.translation import gettext as _
+
+from events.api import Attachment, Audience, Due, Recipient, Trigger, register_provider
+from workshops.models import Registration, Session
+from workshops.tokens import make_token
+
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+HOMEWORK_KINDS = ("podcast", "background")
+
+
+def scope_of(session) -> str:
+    return f"session:{session.pk}"
+
+
+def _absolute(path: str) -> str:
+    return settings.SITE_BASE_URL.rstrip("/") + path
+
+
+def _format_start(moment: datetime, language: str) -> str:
+    """E.g. 'dinsdag 3 maart 2026, 19:30' / 'Tuesday 3 March 2026, 19:30', always Amsterdam time."""
+    local = moment.astimezone(AMSTERDAM)
+    with translation.override(language):
+        day = formats.date_format(local, "l j F Y")
+        clock = formats.time_format(local, "H:i")
+    return f"{day}, {clock}"
+
+
+def _rich_text_to_lines(value: str) -> str:
+    """Rich text (a list of rules) → plain lines, list items as '- item' so the mail renders them as a list."""
+    if not value:
+        return ""
+    text = re.sub(r"(?is)<li[^>]*>", "\n- ", str(value))
+    text = re.sub(r"(?is)<br\s*/?>|</p>|</li>|</h\d>", "\n", text)
+    text = html.unescape(re.sub(r"(?s)<[^>]+>", "", text))
+    lines = [" ".join(line.split()) for line in text.splitlines()]
+    return "\n".join(line for line in lines if line)
+
+
+def _default_online_rules() -> str:
+    return "\n".join(
+        [
+            "- " + _("Use your full name as your user name."),
+            "- " + _("Keep your microphone muted and your camera on."),
+            "- " + _("Ask questions and raise your hand in the chat."),
+            "- " + _("Keep your contributions short so everyone gets a turn."),
+            "- " + _("Leave a breakout room only when the trainer asks you to."),
+        ]
+    )
+
+
+def _document_url(document) -> str:
+    if not document:
+        return ""
+    try:
+        return _absolute(document.url)
+    except Exception:
+        return ""
+
+
+def homework_target(registration, kind: str) -> str:
+    """Where a tracked homework link leads: the podcast episode or the background reading document."""
+    training = getattr(registration.session, "training", None)
+    if training is None:
+        return ""
+    if kind == "podcast":
+        return getattr(training, "podcast_url", "") or ""
+    if kind == "background":
+        return _document_url(getattr(training, "background_reading", None))
+    return ""
+
+
+def _organisation_name() -> str:
+    from django.apps import apps
+
+    try:
+        model = apps.get_model("home", "SiteSettings")
+        from wagtail.models import Site
+
+        site = Site.objects.filter(is_default_site=True).first()
+        return (model.for_site(site).organisation_name or "").strip() if site else ""
+    except Exception:
+        return ""
+
+
+def context_for(registration, language: str | None = None, organisation: str | None = None) -> dict:
+    """The placeholder values for one registration, formatted in the participant's language."""
+    language = language or registration.language or "nl"
+    session = registration.session
+    training = getattr(session, "training", None)
+    with translation.override(language):
+        manage_token = make_token(registration, "manage")
+        homework_token = make_token(registration, "homework")
+        online = session.mode == Session.Mode.ONLINE
+        rules = _rich_text_to_lines(getattr(training, "online_rules", "") if training else "")
+        if online and not rules:
+            rules = _default_online_rules()
+        if online:
+            where = session.meeting_url or _("The join link follows on your personal page.")
+        else:
+            where = " ".join((session.address or "").split())
+        return {
+            "first_name": registration.first_name,
+            "training": training.title if training else str(_("the session")),
+            "session_start": _format_start(session.starts_at, language),
+            "session_end": formats.time_format(session.ends_at.astimezone(AMSTERDAM), "H:i"),
+            "join_url": session.meeting_url if online else "",
+            "location": "" if online else session.address,
+            "where": where,
+            "podcast_title": (getattr(training, "podcast_title", "") or "") if training else "",
+            "podcast_url": _absolute(reverse("workshops:homework", args=[homework_token, "podcast"])),
+            "background_url": _absolute(reverse("workshops:homework", args=[homework_token, "background"])),
+            "cheat_sheet_url": _document_url(getattr(training, "cheat_sheet", None)) if training else "",
+            "online_rules": rules if online else "",
+            "manage_url": _absolute(reverse("workshops:manage", args=[manage_token])),
+            "evaluation_url": _absolute(reverse("evaluation:answer", args=[make_token(registration, "evaluation")])),
+            "organisation": organisation if organisation is not None else (_organisation_name() or "Qpido"),
+        }
+
+
+def recipient_for(registration, attachments: tuple[Attachment, ...] = ()) -> Recipient:
+    """The event engine's addressee for a registration (key without personal data, context in their language)."""
+    language = registration.language if registration.language in ("nl", "en") else "nl"
+    return Recipient(
+        key=f"registration:{registration.pk}",
+        email=registration.email,
+        language=language,
+        context=context_for(registration, language),
+        attachments=tuple(attachments),
+    )
+
+
+# --- the time provider ------------------------------------------------------------------------------------------
+R = Registration.Status
+
+
+def _audience_filter(audience: str) -> Q:
+    if audience == Audience.WAITLISTED:
+        return Q(status=R.WAITLISTED)
+    if audience == Audience.NOT_PREPARED:
+        return Q(status=R.CONFIRMED, homework_opened_at__isnull=True, homework_done_at__isnull=True)
+    if audience == Audience.NOT_EVALUATED:
+        return Q(status__in=[R.CONFIRMED, R.ATTENDED], evaluation_responded_at__isnull=True)
+    if audience == Audience.ALL:
+        return Q(status__in=[R.CONFIRMED, R.WAITLISTED, R.ATTENDED])
+    return Q(status__in=[R.CONFIRMED, R.ATTENDED])
+
+
+class SessionMailProvider:
+    """Answers the minute tick: which registrations a timed rule should mail now. One indexed query per rule:
+    sessions are found by their (indexed) start or end within the tick's window, registrations through the
+    session foreign key, so the cost follows the mail that is due, not the size of the tables."""
+
+    triggers = Trigger.TIMED
+
+    def _base(self, audience: str, training_key, exclude_training_keys):
+        qs = Registration.objects.filter(_audience_filter(audience)).exclude(session__status=Session.Status.CANCELLED)
+        if training_key:
+            qs = qs.filter(session__training_id=int(training_key))
+        elif exclude_training_keys:
+            qs = qs.exclude(session__training_id__in=[int(k) for k in exclude_training_keys])
+        return qs
+
+    def due(
+        self,
+        *,
+        trigger,
+        offset: timedelta,
+        audience,
+        training_key,
+        now,
+        since=None,
+        send_late=False,
+        exclude_training_keys=(),
+    ):
+        since = since or now - timedelta(minutes=5)
+        base = self._base(audience, training_key, exclude_training_keys)
+        if trigger == Trigger.BEFORE_START:
+            # moment = start - offset in (since, now], and the session has not started
+            querysets = [
+                base.filter(session__starts_at__gt=max(since + offset, now), session__starts_at__lte=now + offset)
+            ]
+            if send_late:
+                # joined (or was promoted) in (since, now] after the moment had passed; session still ahead
+                joined = Q(created_at__gt=since, created_at__lte=now) | Q(promoted_at__gt=since, promoted_at__lte=now)
+                querysets.append(base.filter(joined, session__starts_at__gt=now, session__starts_at__lte=now + offset))
+        elif trigger == Trigger.AFTER_END:
+            querysets = [base.filter(session__ends_at__gt=since - offset, session__ends_at__lte=now - offset)]
+        else:
+            return []
+        return self._dues(querysets)
+
+    def audience_for(self, scope: str, audience: str):
+        kind, _sep, pk = scope.partition(":")
+        if kind != "session" or not pk.isdigit():
+            return []
+        return self._dues([self._base(audience, None, ()).filter(session_id=int(pk))])
+
+    def _registrations(self, querysets):
+        seen = set()
+        for qs in querysets:
+            for registration in (
+                qs.select_related("session", "session__training").order_by("session_id", "id").iterator(chunk_size=1000)
+            ):
+                if registration.pk not in seen:
+                    seen.add(registration.pk)
+                    yield registration
+
+    def _dues(self, querysets):
+        organisation = _organisation_name() or "Qpido"
+        for registration in self._registrations(querysets):
+            session = registration.session
+            language = registration.language if registration.language in ("nl", "en") else "nl"
+            yield Due(
+                scope=scope_of(session),
+                recipient=Recipient(
+                    key=f"registration:{registration.pk}",
+                    email=registration.email,
+                    language=language,
+                    context=context_for(registration, language, organisation),
+                ),
+                training_key=str(session.training_id) if session.training_id else None,
+            )
+
+    def summary(self, scope: str) -> dict | None:
+        kind, _sep, pk = scope.partition(":")
+        if kind != "session" or not pk.isdigit():
+            return None
+        session = Session.objects.filter(pk=int(pk)).select_related("training").first()
+        return preparation_summary(session) if session else None
+
+
+def preparation_summary(session) -> dict:
+    """Who of the confirmed participants is prepared: counts and names, for the trainer."""
+    rows = list(
+        session.registrations.filter(status__in=[R.CONFIRMED, R.ATTENDED])
+        .order_by("name", "id")
+        .values("name", "homework_opened_at", "homework_done_at")
+    )
+    people = []
+    for row in rows:
+        if row["homework_done_at"]:
+            state = "done"
+        elif row["homework_opened_at"]:
+            state = "opened"
+        else:
+            state = "not_started"
+        people.append({"name": row["name"], "state": state})
+    return {
+        "session": session,
+        "total": len(people),
+        "done": sum(1 for p in people if p["state"] == "done"),
+        "opened": sum(1 for p in people if p["state"] == "opened"),
+        "not_started": sum(1 for p in people if p["state"] == "not_started"),
+        "people": people,
+    }
+
+
+provider = SessionMailProvider()
+register_provider(provider)

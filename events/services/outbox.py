@@ -1,0 +1,402 @@
+"""The outbox: insert each mail once, hand it to the worker after commit, claim it, send it, retry or fail it.
+
+A mail is first a row (OutboxMail) and only then a task. The row's unique dedupe key (rule key, scope, recipient
+key, occurrence) makes a second insert a no-op; the `send` task claims the row in one UPDATE (queued → sending)
+and returns early when it did not get it, so a task delivered twice sends one mail. Broker trouble never loses a
+mail: a row that was not handed over stays queued and the sweep hands it over again.
+"""
+
+from __future__ import annotations
+
+import base64
+import logging
+import re
+import smtplib
+from collections import Counter
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+from django.apps import apps
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail.message import make_msgid
+from django.db import connection, transaction
+from django.db.models import Count, F, Q
+from django.utils import timezone
+
+from events.api import Recipient
+from events.models import EventLog, MailRule, OutboxMail
+
+logger = logging.getLogger("events.outbox")
+
+BATCH_SIZE = 50  # mails per `send_batch` task, sent over one SMTP connection
+RETRY_SCHEDULE = [60, 5 * 60, 15 * 60, 60 * 60, 3 * 60 * 60, 6 * 60 * 60, 12 * 60 * 60]  # seconds, by attempt
+MAX_ATTEMPTS = len(RETRY_SCHEDULE) + 1
+STUCK_AFTER = timedelta(minutes=10)  # a row sending or handed over this long ago without result is re-queued
+ENQUEUE_LIMIT = 5000  # rows handed over per tick/sweep; the rest follows a minute later
+
+_EMAIL = re.compile(r"[^\s<>@]+@[^\s<>@]+")
+
+
+# --- which rules apply --------------------------------------------------------------------------------------
+def rules_for(trigger: str, training_key: str | None) -> list[MailRule]:
+    """Active rules for this trigger; a rule for this training replaces the general rule with the same key."""
+    keys = [""] + ([str(training_key)] if training_key else [])
+    chosen: dict[str, MailRule] = {}
+    for rule in MailRule.objects.filter(trigger=trigger, training_key__in=keys).select_related("template"):
+        if rule.key not in chosen or rule.training_key:
+            chosen[rule.key] = rule
+    return [rule for rule in chosen.values() if rule.is_active]
+
+
+# --- insert -------------------------------------------------------------------------------------------------
+def _encode_attachments(attachments) -> list[dict]:
+    return [
+        {"filename": a.filename, "mimetype": a.mimetype, "content": base64.b64encode(a.content).decode("ascii")}
+        for a in attachments or ()
+    ]
+
+
+def build_row(rule: MailRule, scope: str, recipient: Recipient, occurrence: str = "", now=None) -> OutboxMail:
+    return OutboxMail(
+        rule=rule,
+        rule_key=rule.key,
+        scope=scope,
+        recipient_key=recipient.key,
+        occurrence=occurrence or "",
+        to_email=recipient.email,
+        language=recipient.language if recipient.language in ("nl", "en") else "nl",
+        context=dict(recipient.context),
+        attachments=_encode_attachments(recipient.attachments),
+        due_at=now or timezone.now(),
+        created_at=timezone.now(),
+    )
+
+
+_INSERT_FIELDS = [
+    "rule",
+    "rule_key",
+    "scope",
+    "recipient_key",
+    "occurrence",
+    "to_email",
+    "language",
+    "context",
+    "attachments",
+    "subject",
+    "body_text",
+    "body_html",
+    "status",
+    "attempts",
+    "last_error",
+    "due_at",
+    "created_at",
+    "message_id",
+]
+
+
+def insert_rows(rows: list[OutboxMail]) -> list[int]:
+    """INSERT … ON CONFLICT DO NOTHING RETURNING id: the ids of the rows that are new (a repeat inserts nothing)."""
+    if not rows:
+        return []
+    meta = OutboxMail._meta
+    fields = [meta.get_field(name) for name in _INSERT_FIELDS]
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    new_ids: list[int] = []
+    for start in range(0, len(rows), 500):
+        chunk = rows[start : start + 500]
+        params = []
+        for row in chunk:
+            params.extend(f.get_db_prep_save(getattr(row, f.attname), connection) for f in fields)
+        placeholders = ", ".join(["(" + ", ".join(["%s"] * len(fields)) + ")"] * len(chunk))
+        sql = (
+            f"INSERT INTO {connection.ops.quote_name(meta.db_table)} ({columns}) VALUES {placeholders} "
+            "ON CONFLICT (rule_key, scope, recipient_key, occurrence) DO NOTHING RETURNING id"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            new_ids.extend(r[0] for r in cursor.fetchall())
+    return new_ids
+
+
+def queue_rows(rows: list[OutboxMail]) -> list[int]:
+    """Insert rows once and hand the new ones to the worker after the surrounding transaction commits."""
+    with transaction.atomic():
+        ids = insert_rows(rows)
+        if ids:
+            by_rule = Counter(row.rule_key for row in rows)
+            for rule_key in by_rule:
+                EventLog.record("mail_queued", "rule", rule_key, count=len(ids))
+            transaction.on_commit(lambda: enqueue(ids))
+    return ids
+
+
+def fire_rules(
+    trigger: str,
+    recipients: list[Recipient],
+    *,
+    scope: str,
+    training_key: str | None = None,
+    occurrence: str = "",
+) -> int:
+    """Immediate triggers: one row per (active rule, recipient); see events.api.fire."""
+    rules = rules_for(trigger, training_key)
+    rows = [build_row(rule, scope, recipient, occurrence) for rule in rules for recipient in recipients]
+    return len(queue_rows(rows))
+
+
+# --- hand over to the worker ----------------------------------------------------------------------------------
+def enqueue(ids: Iterable[int]) -> int:
+    """Publish `send_batch` tasks; a row is marked handed over only after its message reached the broker."""
+    from events.tasks import send_batch
+
+    ids = list(ids)
+    published = 0
+    for start in range(0, len(ids), BATCH_SIZE):
+        chunk = ids[start : start + BATCH_SIZE]
+        try:
+            send_batch.apply_async(args=[chunk])
+        except Exception as exc:  # broker down: the rows stay queued and the sweep hands them over later
+            logger.warning("broker unavailable (%s); %d mails stay queued for the sweep", type(exc).__name__, len(ids))
+            break
+        OutboxMail.objects.filter(pk__in=chunk, status=OutboxMail.Status.QUEUED).update(enqueued_at=timezone.now())
+        published += len(chunk)
+    return published
+
+
+def enqueue_due(now: datetime | None = None, limit: int = ENQUEUE_LIMIT) -> int:
+    """Queued rows that are due and not handed over yet (new, or waiting for a retry)."""
+    now = now or timezone.now()
+    ids = list(
+        OutboxMail.objects.filter(status=OutboxMail.Status.QUEUED, due_at__lte=now, enqueued_at__isnull=True)
+        .order_by("due_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    return enqueue(ids)
+
+
+def sweep(now: datetime | None = None, limit: int = ENQUEUE_LIMIT) -> dict:
+    """Re-queue rows stuck in `sending` (a worker died) and hand over again rows whose message went missing."""
+    now = now or timezone.now()
+    stale = now - STUCK_AFTER
+    stuck = list(
+        OutboxMail.objects.filter(status=OutboxMail.Status.SENDING, claimed_at__lt=stale).values_list("pk", flat=True)[
+            :limit
+        ]
+    )
+    if stuck:
+        OutboxMail.objects.filter(pk__in=stuck, status=OutboxMail.Status.SENDING).update(
+            status=OutboxMail.Status.QUEUED, enqueued_at=None, last_error="worker stopped while sending"
+        )
+        EventLog.record("mail_requeued", "outbox", "sweep", count=len(stuck))
+    lost = list(
+        OutboxMail.objects.filter(status=OutboxMail.Status.QUEUED, due_at__lte=now)
+        .filter(Q(enqueued_at__isnull=True) | Q(enqueued_at__lt=stale))
+        .order_by("due_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    published = enqueue(lost)
+    logger.info("sweep: %d stuck rows re-queued, %d rows handed over again", len(stuck), published)
+    return {"requeued": len(stuck), "enqueued": published}
+
+
+# --- send ---------------------------------------------------------------------------------------------------
+def claim(pk: int) -> bool:
+    """queued → sending in one statement; False when another worker (or an earlier delivery) already has it."""
+    return bool(
+        OutboxMail.objects.filter(pk=pk, status=OutboxMail.Status.QUEUED).update(
+            status=OutboxMail.Status.SENDING, claimed_at=timezone.now(), attempts=F("attempts") + 1
+        )
+    )
+
+
+def sender() -> str:
+    """The From header: the neutral sender name from the site settings when there is one, else the default."""
+    from email.utils import formataddr, parseaddr
+
+    default_name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    name = default_name
+    try:
+        model = apps.get_model("home", "SiteSettings")
+    except LookupError:
+        model = None
+    if model is not None:
+        try:
+            if hasattr(model, "for_site"):
+                from wagtail.models import Site
+
+                site = Site.objects.filter(is_default_site=True).first()
+                instance = model.for_site(site) if site else None
+            else:
+                instance = model.load()
+            name = (getattr(instance, "mail_sender_name", "") or "").strip() or default_name
+        except Exception:  # settings table missing or not migrated yet: keep the default
+            name = default_name
+    return formataddr((name, address)) if name else address
+
+
+def _render_row(row: OutboxMail) -> None:
+    from events.services.render import render
+
+    if row.subject and row.body_text:
+        return  # rendered on an earlier attempt: the mail is kept exactly as first rendered
+    if row.rule is None:
+        raise LookupError("the rule of this mail was deleted")
+    rendered = render(row.rule.template, row.language, row.context)
+    row.subject, row.body_text, row.body_html = rendered.subject, rendered.text, rendered.html
+    OutboxMail.objects.filter(pk=row.pk).update(subject=row.subject, body_text=row.body_text, body_html=row.body_html)
+
+
+def _message(row: OutboxMail, from_email: str, smtp) -> EmailMultiAlternatives:
+    domain = from_email.rsplit("@", 1)[-1].strip(">") or "localhost"
+    message = EmailMultiAlternatives(
+        subject=row.subject,
+        body=row.body_text,
+        from_email=from_email,
+        to=[row.to_email],
+        connection=smtp,
+        headers={"Message-ID": row.message_id or make_msgid(domain=domain), "Auto-Submitted": "auto-generated"},
+    )
+    if row.body_html:
+        message.attach_alternative(row.body_html, "text/html")
+    for item in row.attachments or []:
+        message.attach(item["filename"], base64.b64decode(item["content"]), item["mimetype"])
+    return message
+
+
+def classify(exc: BaseException) -> str:
+    """'permanent' (5xx), 'temporary' (4xx) or 'connection' (no usable connection)."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _msg in exc.recipients.values()]
+        return "permanent" if codes and all(code >= 500 for code in codes) else "temporary"
+    if isinstance(exc, smtplib.SMTPServerDisconnected | smtplib.SMTPConnectError | OSError):
+        return "connection"
+    code = getattr(exc, "smtp_code", None)
+    if isinstance(code, int):
+        return "permanent" if code >= 500 else "temporary"
+    return "temporary"
+
+
+def _describe(exc: BaseException) -> str:
+    code = getattr(exc, "smtp_code", None)
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        code = ",".join(str(c) for c, _m in exc.recipients.values())
+    text = f"{type(exc).__name__}" + (f" {code}" if code else "")
+    detail = getattr(exc, "smtp_error", None)
+    if detail is None and not isinstance(exc, smtplib.SMTPRecipientsRefused):
+        detail = str(exc)
+    if isinstance(detail, bytes):
+        detail = detail.decode("utf-8", "replace")
+    detail = _EMAIL.sub("<address>", str(detail or ""))
+    return f"{text}: {detail}"[:500] if detail else text
+
+
+def _mark_sent(row: OutboxMail, message_id: str) -> None:
+    OutboxMail.objects.filter(pk=row.pk, status=OutboxMail.Status.SENDING).update(
+        status=OutboxMail.Status.SENT, sent_at=timezone.now(), message_id=message_id, last_error=""
+    )
+    EventLog.record("mail_sent", "outbox", row.pk, rule=row.rule_key, scope=row.scope, attempt=row.attempts)
+
+
+def _mark_error(row: OutboxMail, exc: BaseException, kind: str) -> None:
+    error = _describe(exc)
+    now = timezone.now()
+    if kind == "permanent" or row.attempts >= MAX_ATTEMPTS:
+        OutboxMail.objects.filter(pk=row.pk).update(status=OutboxMail.Status.FAILED, last_error=error)
+        EventLog.record("mail_failed", "outbox", row.pk, rule=row.rule_key, attempt=row.attempts, kind=kind)
+        logger.warning("outbox %s failed for good after %d attempts (%s)", row.pk, row.attempts, type(exc).__name__)
+        return
+    delay = RETRY_SCHEDULE[min(row.attempts, len(RETRY_SCHEDULE)) - 1]
+    OutboxMail.objects.filter(pk=row.pk).update(
+        status=OutboxMail.Status.QUEUED,
+        last_error=error,
+        due_at=now + timedelta(seconds=delay),
+        enqueued_at=None,
+    )
+    EventLog.record("mail_retry", "outbox", row.pk, rule=row.rule_key, attempt=row.attempts, delay=delay)
+    logger.info("outbox %s: temporary error (%s), retry in %ds", row.pk, type(exc).__name__, delay)
+
+
+def send_batch(ids: Iterable[int]) -> dict:
+    """Send every row of `ids` that this call manages to claim, over one SMTP connection."""
+    results: Counter = Counter()
+    from_email = sender()
+    smtp = None
+    try:
+        for pk in ids:
+            if not claim(pk):
+                results["skipped"] += 1
+                continue
+            row = OutboxMail.objects.select_related("rule__template").get(pk=pk)
+            try:
+                _render_row(row)
+                if smtp is None:
+                    smtp = get_connection()
+                    smtp.open()
+                message = _message(row, from_email, smtp)
+                message.send()
+            except Exception as exc:
+                kind = classify(exc)
+                _mark_error(row, exc, kind)
+                results[kind] += 1
+                if kind == "connection" and smtp is not None:
+                    try:
+                        smtp.close()
+                    except Exception:
+                        pass
+                    smtp = None
+                continue
+            _mark_sent(row, message.extra_headers["Message-ID"])
+            results["sent"] += 1
+    finally:
+        if smtp is not None:
+            try:
+                smtp.close()
+            except Exception:
+                pass
+    logger.info("send batch: %s", dict(results))
+    return dict(results)
+
+
+# --- admin actions -------------------------------------------------------------------------------------------
+def resend(pks: Iterable[int]) -> int:
+    """Failed (or cancelled) mails go back to the queue, keeping their text, and are handed over after commit."""
+    with transaction.atomic():
+        ids = list(
+            OutboxMail.objects.filter(
+                pk__in=list(pks), status__in=[OutboxMail.Status.FAILED, OutboxMail.Status.CANCELLED]
+            ).values_list("pk", flat=True)
+        )
+        OutboxMail.objects.filter(pk__in=ids).update(
+            status=OutboxMail.Status.QUEUED, attempts=0, due_at=timezone.now(), enqueued_at=None
+        )
+        for pk in ids:
+            EventLog.record("mail_resend", "outbox", pk)
+        transaction.on_commit(lambda: enqueue(ids))
+    return len(ids)
+
+
+def cancel(pks: Iterable[int]) -> int:
+    with transaction.atomic():
+        ids = list(
+            OutboxMail.objects.filter(pk__in=list(pks), status=OutboxMail.Status.QUEUED).values_list("pk", flat=True)
+        )
+        OutboxMail.objects.filter(pk__in=ids, status=OutboxMail.Status.QUEUED).update(
+            status=OutboxMail.Status.CANCELLED
+        )
+        for pk in ids:
+            EventLog.record("mail_cancelled", "outbox", pk)
+    return len(ids)
+
+
+def delivery_figures(since: datetime | None = None) -> dict:
+    """Counts by status (of mail created since `since`, default the last 30 days) for the dashboard."""
+    since = since or timezone.now() - timedelta(days=30)
+    counts = dict(
+        OutboxMail.objects.filter(created_at__gte=since)
+        .order_by()
+        .values("status")
+        .annotate(n=Count("id"))
+        .values_list("status", "n")
+    )
+    return {status: counts.get(status, 0) for status in OutboxMail.Status.values}
