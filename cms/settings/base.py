@@ -188,7 +188,12 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    # Anonymise personal data PURGE_PERSONAL_DATA_AFTER_DAYS after each session (workshops/purge.py), nightly.
+    "purge-personal-data": {"task": "workshops.purge_personal_data", "schedule": 60 * 60 * 24},
+}
+CELERY_IMPORTS = ["workshops.purge"]
+PURGE_PERSONAL_DATA_AFTER_DAYS = env_int("PURGE_PERSONAL_DATA_AFTER_DAYS", 90)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
 # --- Security: CSP, cookies, rate limits (cms/security.py) -------------------------------------------------
