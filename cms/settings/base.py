@@ -189,6 +189,10 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict = {
+    # The event engine: timed mail comes from this minute tick reading the database (no long ETAs on Redis);
+    # the sweep re-queues mail stuck in "sending" or whose message went missing.
+    "events-tick": {"task": "events.tick", "schedule": 60},
+    "events-sweep": {"task": "events.sweep", "schedule": 5 * 60},
     # Anonymise personal data PURGE_PERSONAL_DATA_AFTER_DAYS after each session (workshops/purge.py), nightly.
     "purge-personal-data": {"task": "workshops.purge_personal_data", "schedule": 60 * 60 * 24},
 }
