@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.test_workshops_fixtures import make_session, person, session, training  # noqa: F401
+from tests.test_workshops_fixtures import make_session, person, session_fixture, training_fixture  # noqa: F401
 from workshops.models import Registration, Session
 from workshops.services import booking
 

@@ -54,11 +54,11 @@ def person(n, **kwargs):
     return RegistrationData(**values)
 
 
-@pytest.fixture
-def training(home_page):
+@pytest.fixture(name="training")
+def training_fixture(home_page):
     return make_training(home_page)
 
 
-@pytest.fixture
-def session(training):
+@pytest.fixture(name="session")
+def session_fixture(training):
     return make_session(training, capacity=2)

@@ -127,6 +127,8 @@ def register(session_id: int, data: RegistrationData) -> Registration:
             registration.session = session
             if status == Registration.Status.CONFIRMED:
                 _mail_registration(Trigger.REGISTRATION_CONFIRMED, registration)
+            elif getattr(Trigger, "WAITLISTED", None):  # "you are on the waiting list" (no .ics: no seat yet)
+                _mail_registration(Trigger.WAITLISTED, registration, with_ics=False)
             logger.info("registration %s on session %s: %s", registration.pk, session.pk, status)
             return registration
     except IntegrityError as exc:  # the unique (session, email) constraint as the last line of defence
@@ -263,15 +265,16 @@ def ics_attachment(registration: Registration) -> Attachment:
     )
 
 
-def _mail_registration(trigger: str, registration: Registration) -> int:
+def _mail_registration(trigger: str, registration: Registration, with_ics: bool = True) -> int:
     """Queue the mail for this registration (with its .ics) through the event engine's outbox."""
     from workshops.mail import recipient_for
 
     session = registration.session
     occurrence = (registration.promoted_at or registration.created_at).isoformat()
+    attachments = (ics_attachment(registration),) if with_ics else ()
     return fire(
         trigger,
-        [recipient_for(registration, attachments=(ics_attachment(registration),))],
+        [recipient_for(registration, attachments=attachments)],
         scope=session.scope,
         training_key=session.training_key,
         occurrence=occurrence,
