@@ -1,1 +1,354 @@
-"""Evaluation reports and exports in the admin (evaluation issue)."""
+"""Evaluation reports, exports, the room link (QR code) and group results in the Wagtail admin (evaluation issue).
+
+Reports are visible to users with `workshops.view_evaluationanswer` (Coordinators and Trainers groups, and
+superusers). Names of registrants who have not answered are shown only to coordinators and superusers.
+"""
+
+import segno
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
+from django.utils import translation
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import TemplateView, View
+from wagtail import hooks
+from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.admin.views.mixins import SpreadsheetExportMixin
+from wagtail.admin.viewsets.model import ModelViewSet
+
+from home.models import TrainingPage
+from workshops.evaluation_models import FactorColumn, GroupResult
+from workshops.models import Session
+from workshops.services import evaluation as service
+
+REPORT_PERMISSION = "workshops.view_evaluationanswer"
+COORDINATORS_GROUP = "Coordinators"
+
+
+def can_read_reports(user) -> bool:
+    return user.is_active and (user.is_superuser or user.has_perm(REPORT_PERMISSION))
+
+
+def is_coordinator(user) -> bool:
+    """Coordinators (and superusers) may see who has not answered yet."""
+    return user.is_active and (user.is_superuser or user.groups.filter(name=COORDINATORS_GROUP).exists())
+
+
+class ReportPermissionMixin:
+    def dispatch(self, request, *args, **kwargs):
+        if not can_read_reports(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+def _sessions_with_counts(queryset):
+    return queryset.select_related("training", "lesson").annotate(
+        n_answers=Count("evaluation_answers", distinct=True),
+        n_participants=Count(
+            "registrations", filter=Q(registrations__status__in=service.eligible_statuses()), distinct=True
+        ),
+        n_responded=Count(
+            "registrations",
+            filter=Q(
+                registrations__status__in=service.eligible_statuses(),
+                registrations__evaluation_responded_at__isnull=False,
+            ),
+            distinct=True,
+        ),
+    )
+
+
+class EvaluationIndexView(ReportPermissionMixin, WagtailAdminTemplateMixin, TemplateView):
+    """Sessions that have started, newest first, with answer counts; links to the reports per session and training."""
+
+    template_name = "workshops/evaluation_admin/index.html"
+    page_title = _("Evaluations")
+    header_icon = "doc-full-inverse"
+    limit = 200
+
+    def get_breadcrumbs_items(self):
+        return self.breadcrumbs_items + [{"url": "", "label": self.get_page_title()}]
+
+    def get_context_data(self, **kwargs):
+        from django.utils import timezone
+
+        context = super().get_context_data(**kwargs)
+        sessions = _sessions_with_counts(Session.objects.filter(starts_at__lte=timezone.now())).order_by("-starts_at")[
+            : self.limit
+        ]
+        context["sessions"] = sessions
+        context["trainings"] = (
+            TrainingPage.objects.filter(sessions__evaluation_answers__isnull=False)
+            .annotate(n_answers=Count("sessions__evaluation_answers", distinct=True))
+            .order_by("title")
+        )
+        return context
+
+
+class BaseReportView(ReportPermissionMixin, WagtailAdminTemplateMixin, TemplateView):
+    template_name = "workshops/evaluation_admin/report.html"
+    header_icon = "doc-full-inverse"
+    export_url_name = ""
+
+    def get_sessions(self):
+        raise NotImplementedError
+
+    def get_breadcrumbs_items(self):
+        return self.breadcrumbs_items + [
+            {"url": reverse("evaluation_reports:index"), "label": _("Evaluations")},
+            {"url": "", "label": self.get_page_title()},
+        ]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        sessions = self.get_sessions()
+        coordinator = is_coordinator(self.request.user)
+        context.update(
+            report=service.build_report(sessions, with_names=coordinator),
+            is_coordinator=coordinator,
+            session_rows=self.session_rows(sessions),
+            export_url=reverse(self.export_url_name, args=[self.kwargs["pk"]]),
+            columns=FactorColumn,
+        )
+        return context
+
+    def session_rows(self, sessions):
+        return None
+
+
+class SessionReportView(BaseReportView):
+    export_url_name = "evaluation_reports:session_export"
+
+    @cached_property
+    def session(self):
+        return get_object_or_404(Session.objects.select_related("training", "lesson"), pk=self.kwargs["pk"])
+
+    def get_page_title(self):
+        return _("Evaluation of %(session)s") % {"session": self.session}
+
+    def get_sessions(self):
+        return Session.objects.filter(pk=self.session.pk)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["session"] = self.session
+        context["closes_at"] = service.closes_at(self.session)
+        context["room_url"] = reverse("evaluation_reports:room", args=[self.session.pk])
+        context["group_result"] = context["report"]["group_results"][0] if context["report"]["group_results"] else None
+        return context
+
+
+class TrainingReportView(BaseReportView):
+    export_url_name = "evaluation_reports:training_export"
+
+    @cached_property
+    def training(self):
+        return get_object_or_404(TrainingPage, pk=self.kwargs["pk"])
+
+    def get_page_title(self):
+        return _("Evaluation of the training %(training)s") % {"training": self.training.title}
+
+    def get_sessions(self):
+        return Session.objects.filter(training=self.training)
+
+    def session_rows(self, sessions):
+        return _sessions_with_counts(sessions).order_by("starts_at")
+
+
+class ExportView(ReportPermissionMixin, SpreadsheetExportMixin, View):
+    """Answers as CSV or XLSX: no identities, only the name a participant chose to add."""
+
+    list_export = [
+        "session",
+        "session_date",
+        "language",
+        "via",
+        "respondent_name",
+        "factors_professional",
+        "factors_environment",
+        "factors_victim",
+        "top_1",
+        "top_2",
+        "top_3",
+        "new_insights",
+        "learned",
+        "needs",
+        "actions",
+        "rating_session",
+        "rating_material",
+        "did_homework",
+        "comment",
+    ]
+    by_training = False
+
+    @property
+    def export_headings(self):
+        return {
+            "session": _("Session"),
+            "session_date": _("Session date"),
+            "language": _("Language"),
+            "via": _("Answered via"),
+            "respondent_name": _("Name (if given)"),
+            "factors_professional": FactorColumn.PROFESSIONAL.label,
+            "factors_environment": FactorColumn.ENVIRONMENT.label,
+            "factors_victim": FactorColumn.VICTIM.label,
+            "top_1": _("Top three: 1"),
+            "top_2": _("Top three: 2"),
+            "top_3": _("Top three: 3"),
+            "new_insights": _("New insights"),
+            "learned": _("What do we learn from this?"),
+            "needs": _("What do we need to put this into practice?"),
+            "actions": _("Actions (who, when)"),
+            "rating_session": _("Rating of the session (1-5)"),
+            "rating_material": _("Rating of the preparation material (1-5)"),
+            "did_homework": _("Did the homework"),
+            "comment": _("Comment"),
+        }
+
+    def get(self, request, pk):
+        export_format = request.GET.get("export", self.FORMAT_CSV)
+        if export_format not in self.FORMATS:
+            raise Http404
+        if self.by_training:
+            training = get_object_or_404(TrainingPage, pk=pk)
+            sessions = Session.objects.filter(training=training)
+            self.export_filename = f"evaluation-training-{training.pk}"
+        else:
+            session = get_object_or_404(Session, pk=pk)
+            sessions = Session.objects.filter(pk=session.pk)
+            self.export_filename = f"evaluation-session-{session.pk}"
+        return self.as_spreadsheet(service.export_queryset(sessions), export_format)
+
+    def to_row_dict(self, item):
+        factors = {column: [] for column in FactorColumn}
+        for factor in item.factors.all():
+            factors[factor.column].append(factor.text)
+        tops = {top.rank: top.text for top in item.top_items.all()}
+        actions = []
+        for action in item.actions.all():
+            extra = ", ".join(
+                part for part in (action.owner, action.due_date.isoformat() if action.due_date else "") if part
+            )
+            actions.append(f"{action.text} ({extra})" if extra else action.text)
+        return {
+            "session": item.session.title,
+            "session_date": item.session.starts_at.date(),
+            "language": item.language,
+            "via": item.get_via_display(),
+            "respondent_name": item.respondent_name,
+            "factors_professional": "; ".join(factors[FactorColumn.PROFESSIONAL]),
+            "factors_environment": "; ".join(factors[FactorColumn.ENVIRONMENT]),
+            "factors_victim": "; ".join(factors[FactorColumn.VICTIM]),
+            "top_1": tops.get(1, ""),
+            "top_2": tops.get(2, ""),
+            "top_3": tops.get(3, ""),
+            "new_insights": item.new_insights,
+            "learned": item.learned,
+            "needs": item.needs,
+            "actions": "; ".join(actions),
+            "rating_session": item.rating_session if item.rating_session is not None else "",
+            "rating_material": item.rating_material if item.rating_material is not None else "",
+            "did_homework": item.get_did_homework_display(),
+            "comment": item.comment,
+        }
+
+
+class RoomLinkView(ReportPermissionMixin, WagtailAdminTemplateMixin, TemplateView):
+    """The session link and QR code to show in the room; they identify the session, not a person."""
+
+    template_name = "workshops/evaluation_admin/room.html"
+    header_icon = "link"
+
+    @cached_property
+    def session(self):
+        return get_object_or_404(Session.objects.select_related("training", "lesson"), pk=self.kwargs["pk"])
+
+    def get_page_title(self):
+        return _("Session link for %(session)s") % {"session": self.session}
+
+    def get_breadcrumbs_items(self):
+        return self.breadcrumbs_items + [
+            {"url": reverse("evaluation_reports:index"), "label": _("Evaluations")},
+            {"url": reverse("evaluation_reports:session", args=[self.session.pk]), "label": str(self.session)},
+            {"url": "", "label": _("Session link")},
+        ]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        token = service.room_token(self.session)
+        links = []
+        for code, label in (("nl", _("Dutch")), ("en", _("English"))):
+            with translation.override(code):
+                url = self.request.build_absolute_uri(reverse("evaluation:room", args=[token]))
+            links.append({"label": label, "url": url, "qr": segno.make(url, error="m").svg_inline(scale=5)})
+        context.update(session=self.session, links=links, closes_at=service.closes_at(self.session))
+        return context
+
+
+class GroupResultViewSet(ModelViewSet):
+    """The facilitator records the group's flip charts per session (three columns, top three, actions)."""
+
+    model = GroupResult
+    icon = "group"
+    menu_label = _("Group results")
+    add_to_admin_menu = False
+    name = "evaluation_group_results"
+    list_display = ["session", "updated_at"]
+    list_filter = ["session__training"]
+    ordering = ["-session__starts_at"]
+    copy_view_enabled = False
+
+
+group_result_viewset = GroupResultViewSet()
+
+
+@hooks.register("register_admin_viewset")
+def register_group_result_viewset():
+    return group_result_viewset
+
+
+@hooks.register("register_admin_urls")
+def register_report_urls():
+    from django.urls import include
+
+    urls = [
+        path("", EvaluationIndexView.as_view(), name="index"),
+        path("session/<int:pk>/", SessionReportView.as_view(), name="session"),
+        path("session/<int:pk>/export/", ExportView.as_view(), name="session_export"),
+        path("session/<int:pk>/room-link/", RoomLinkView.as_view(), name="room"),
+        path("training/<int:pk>/", TrainingReportView.as_view(), name="training"),
+        path("training/<int:pk>/export/", ExportView.as_view(by_training=True), name="training_export"),
+    ]
+    return [path("evaluation-reports/", include((urls, "evaluation_reports"), namespace="evaluation_reports"))]
+
+
+class ReportsMenuItem(MenuItem):
+    def is_shown(self, request):
+        return can_read_reports(request.user)
+
+
+class GroupResultsMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.is_superuser or request.user.has_perm("workshops.view_groupresult")
+
+
+@hooks.register("register_admin_menu_item")
+def register_evaluation_menu():
+    submenu = Menu(
+        items=[
+            ReportsMenuItem(
+                _("Reports"), reverse("evaluation_reports:index"), name="evaluation-reports", icon_name="doc-full"
+            ),
+            GroupResultsMenuItem(
+                _("Group results"),
+                reverse("evaluation_group_results:index"),
+                name="evaluation-group-results",
+                icon_name="group",
+            ),
+        ]
+    )
+    return SubmenuMenuItem(_("Evaluations"), submenu, name="evaluations", icon_name="doc-full-inverse", order=450)

@@ -95,7 +95,8 @@ class EvaluationAnswer(models.Model):
         verbose_name_plural = _("evaluation answers")
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(rating_session__isnull=True) | models.Q(rating_session__gte=1, rating_session__lte=5),
+                condition=models.Q(rating_session__isnull=True)
+                | models.Q(rating_session__gte=1, rating_session__lte=5),
                 name="evaluation_rating_session_1_to_5",
             ),
             models.CheckConstraint(

@@ -417,9 +417,7 @@ def initial_from_answer(answer) -> dict:
             initial[f"factors_{factor.column}"].append(factor.text)
     tops = {item.rank: item.text for item in answer.top_items.all()}
     initial["top_three"] = [tops.get(rank, "") for rank in (1, 2, 3)]
-    initial["actions"] = [
-        {"text": a.text, "owner": a.owner, "due_date": a.due_date} for a in answer.actions.all()
-    ]
+    initial["actions"] = [{"text": a.text, "owner": a.owner, "due_date": a.due_date} for a in answer.actions.all()]
     return initial
 
 
