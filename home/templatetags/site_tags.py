@@ -51,3 +51,52 @@ def site_menu(context):
     if site is None:
         return []
     return list(site.root_page.get_children().live().in_menu().specific())
+
+
+OG_LOCALES = {"nl": "nl_NL", "en": "en_GB"}
+
+
+@register.simple_tag(takes_context=True)
+def seo_meta(context):
+    """Title, description, canonical URL and Open Graph values for the current page or view, in its language."""
+    from django.utils.html import strip_tags
+    from django.utils.text import Truncator
+    from django.utils.translation import gettext
+
+    request = context.get("request")
+    page = context.get("page")
+    title = context.get("seo_title") or ""
+    description = context.get("seo_description") or ""
+    if page is not None and hasattr(page, "seo_title"):
+        title = page.seo_title or page.title
+        description = page.search_description or ""
+        if not description:
+            intro = getattr(page, "intro", "") or ""
+            description = Truncator(strip_tags(str(intro)).strip()).chars(160)
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    return {
+        "title": title or gettext("Qpido"),
+        "description": description,
+        "site_name": gettext("Qpido"),
+        "og_type": "website",
+        "url": request.build_absolute_uri(request.path) if request is not None else "",
+        "locale": OG_LOCALES.get(language, language),
+        "alternate_locales": [OG_LOCALES.get(code, code) for code, _n in settings.LANGUAGES if code != language],
+        "image": context.get("og_image"),
+    }
+
+
+@register.filter
+def weekdays(days):
+    """['0','1','2','3','4'] → 'Monday to Friday'; ['0','3'] → 'Monday and Thursday' (in the active language)."""
+    from django.utils.dates import WEEKDAYS
+    from django.utils.text import get_text_list
+    from django.utils.translation import gettext
+
+    numbers = sorted(int(d) for d in days or [])
+    if not numbers:
+        return ""
+    names = [str(WEEKDAYS[n]) for n in numbers]
+    if len(numbers) > 2 and numbers == list(range(numbers[0], numbers[-1] + 1)):
+        return gettext("%(first)s to %(last)s") % {"first": names[0], "last": names[-1]}
+    return get_text_list(names, gettext("and"))

@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from wagtail.models import Page, Site
 
+from home.demo_content import ensure_demo_content
 from home.models import HomePage
 
 DEMO_EDITOR = {"username": "editor", "password": "qpido-demo-2026", "email": "editor@example.org"}
@@ -19,6 +20,10 @@ class Command(BaseCommand):
         with transaction.atomic():
             home, created = self.ensure_home_page()
             self.stdout.write(f"home page: {'created' if created else 'present'} (id {home.pk})")
+            site = Site.objects.get(is_default_site=True)
+            pages_before = Page.objects.count()
+            ensure_demo_content(home, site)
+            self.stdout.write(f"demo content: {Page.objects.count() - pages_before} pages created")
             user_created = self.ensure_demo_editor()
             self.stdout.write(f"demo editor: {'created' if user_created else 'present'}")
         call_command("update_translation_fields", verbosity=0)
