@@ -238,12 +238,19 @@ class SessionMailProvider:
                 training_key=str(session.training_id) if session.training_id else None,
             )
 
-    def summary(self, scope: str) -> dict | None:
+    def summary(self, scope: str, user=None) -> dict | None:
+        """The preparation summary of a session, for coordinators and the session's own trainers only."""
         kind, _sep, pk = scope.partition(":")
         if kind != "session" or not pk.isdigit():
             return None
         session = Session.objects.filter(pk=int(pk)).select_related("training").first()
-        return preparation_summary(session) if session else None
+        if session is None:
+            return None
+        if user is not None and not (
+            user.has_perm("workshops.view_registration") or session.trainers.filter(pk=user.pk).exists()
+        ):
+            return None
+        return preparation_summary(session)
 
 
 def preparation_summary(session) -> dict:
@@ -264,6 +271,7 @@ def preparation_summary(session) -> dict:
         people.append({"name": row["name"], "state": state})
     return {
         "session": session,
+        "title": str(session),
         "total": len(people),
         "done": sum(1 for p in people if p["state"] == "done"),
         "opened": sum(1 for p in people if p["state"] == "opened"),
