@@ -1,12 +1,15 @@
 """Settings for pytest. PostgreSQL when DATABASE_URL is set, otherwise SQLite."""
 
+import os
+
 from .base import *  # noqa: F403
 from .base import VAR_DIR
 
 SECRET_KEY = "test-secret-key-not-for-production"
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# A worker subprocess in an integration test sends to a local SMTP sink: TEST_EMAIL_BACKEND=...smtp.EmailBackend.
+EMAIL_BACKEND = os.environ.get("TEST_EMAIL_BACKEND") or "django.core.mail.backends.locmem.EmailBackend"
 MEDIA_ROOT = VAR_DIR / "test-media"
 STATIC_ROOT = VAR_DIR / "test-static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
