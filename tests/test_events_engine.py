@@ -12,11 +12,17 @@ from events.api import Trigger, fire
 from events.models import EventLog, MailRule, MailTemplate, OutboxMail
 from events.services import outbox, schedule
 from events.services.render import render, sample_context
+from tests.integration.test_engine_smtp_sink import seed_defaults
 from workshops.mail import recipient_for
 from workshops.models import Registration, Session
 from workshops.tokens import make_token
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def defaults(db):
+    seed_defaults()  # the seeded rules, also after a transactional test elsewhere flushed the database
 
 
 def make_session(start, **extra):

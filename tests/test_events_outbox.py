@@ -8,10 +8,16 @@ from django.utils import timezone
 from events.api import Attachment, Trigger, fire
 from events.models import EventLog, OutboxMail
 from events.services import outbox
+from tests.integration.test_engine_smtp_sink import seed_defaults
 from workshops.mail import recipient_for
 from workshops.models import Registration, Session
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def defaults(db):
+    seed_defaults()  # the seeded rules, also after a transactional test elsewhere flushed the database
 
 
 @pytest.fixture

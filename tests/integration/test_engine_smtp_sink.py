@@ -1,0 +1,143 @@
+"""A local SMTP sink (aiosmtpd) for the event engine's integration tests, plus helpers they share.
+
+The sink can accept mail, answer 4xx (try again later) for everything, refuse chosen addresses with 5xx, and slow
+down each message so a test can stop a worker in the middle of a batch.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import email
+import importlib
+import smtplib
+import threading
+import time
+from dataclasses import dataclass
+from email.policy import default as default_policy
+
+import pytest
+from aiosmtpd.controller import Controller
+
+# Ports reserved for this area's tests (2525–2535).
+PORTS = {"schedule": 2525, "twice": 2526, "kill": 2527, "errors": 2528, "late": 2529, "self": 2535}
+
+
+@dataclass
+class Received:
+    to: str
+    subject: str
+    message_id: str
+    language: str
+    text: str
+
+
+class Sink:
+    def __init__(self):
+        self.messages: list[Received] = []
+        self.temporary_failure = False
+        self.refuse: set[str] = set()
+        self.delay = 0.0
+        self.rcpt_attempts = 0
+        self._lock = threading.Lock()
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        with self._lock:
+            self.rcpt_attempts += 1
+        if self.temporary_failure:
+            return "451 4.3.0 Mailbox temporarily unavailable, try again later"
+        if address in self.refuse:
+            return "550 5.1.1 Mailbox does not exist"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        if self.delay:
+            await asyncio.sleep(self.delay)
+        message = email.message_from_bytes(envelope.original_content or envelope.content, policy=default_policy)
+        body = message.get_body(preferencelist=("plain",))
+        text = body.get_content() if body else ""
+        with self._lock:
+            for rcpt in envelope.rcpt_tos:
+                self.messages.append(
+                    Received(
+                        to=rcpt,
+                        subject=str(message["Subject"]),
+                        message_id=str(message["Message-ID"]),
+                        language="en" if text.startswith("Dear") else "nl" if text.startswith("Beste") else "?",
+                        text=text,
+                    )
+                )
+        return "250 Message accepted for delivery"
+
+    def received(self) -> list[Received]:
+        with self._lock:
+            return list(self.messages)
+
+    def count(self) -> int:
+        with self._lock:
+            return len(self.messages)
+
+
+class SinkServer:
+    def __init__(self, port: int):
+        self.port = port
+        self.sink = Sink()
+        self.controller = Controller(self.sink, hostname="127.0.0.1", port=port)
+
+    def __enter__(self) -> Sink:
+        self.controller.start()
+        return self.sink
+
+    def __exit__(self, *exc):
+        self.controller.stop()
+
+
+def seed_defaults() -> None:
+    """Transactional tests flush the database, taking the seeded rules with them: put them back (idempotent)."""
+    from django.apps import apps
+
+    importlib.import_module("events.migrations.0002_default_templates_and_rules").seed(apps, None)
+
+
+@pytest.fixture
+def engine_defaults(db):
+    seed_defaults()
+
+
+def use_sink(settings, port: int) -> None:
+    """Point Django's SMTP backend at the sink (read at send time, so the in-process worker follows)."""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = port
+    settings.EMAIL_USE_TLS = False
+    settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = ""
+    settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_TIMEOUT = 10
+
+
+def wait_for(condition, timeout: float = 60, interval: float = 0.1, message: str = "condition"):
+    """Poll until `condition()` is truthy; fail with `message` after `timeout` seconds (a deadline, not a speed
+    assertion: a slow machine only waits longer)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(interval)
+    pytest.fail(f"timed out waiting for {message}")
+
+
+def test_sink_accepts_refuses_and_defers():
+    with SinkServer(PORTS["self"]) as sink:
+        sink.refuse.add("gone@example.org")
+        with smtplib.SMTP("127.0.0.1", PORTS["self"], timeout=5) as smtp:
+            smtp.sendmail("a@example.org", ["b@example.org"], b"Subject: hi\r\n\r\nBeste B,\r\n")
+            with pytest.raises(smtplib.SMTPRecipientsRefused) as refused:
+                smtp.sendmail("a@example.org", ["gone@example.org"], b"Subject: hi\r\n\r\nx\r\n")
+            assert refused.value.recipients["gone@example.org"][0] == 550
+            sink.temporary_failure = True
+            with pytest.raises(smtplib.SMTPRecipientsRefused) as deferred:
+                smtp.sendmail("a@example.org", ["b@example.org"], b"Subject: hi\r\n\r\nx\r\n")
+            assert deferred.value.recipients["b@example.org"][0] == 451
+        assert [(m.to, m.language) for m in sink.received()] == [("b@example.org", "nl")]
