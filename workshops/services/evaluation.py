@@ -176,7 +176,11 @@ def clean_text(value, *, multiline=False) -> str:
     text = "".join(kept)
     if not multiline:
         text = _SPACES.sub(" ", text)
-    return text.strip()
+    text = text.strip()
+    # Only combining marks or spaces left (e.g. a lone accent): nothing readable, treat as empty.
+    if not any(unicodedata.category(char)[0] in "LNPS" for char in text):
+        return ""
+    return text
 
 
 def _plain_key(text) -> str:
