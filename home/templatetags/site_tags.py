@@ -50,7 +50,7 @@ def site_menu(context):
     site = Site.find_for_request(request) if request is not None else Site.objects.filter(is_default_site=True).first()
     if site is None:
         return []
-    return list(site.root_page.get_children().live().in_menu().specific())
+    return list(site.root_page.get_children().live().in_menu())
 
 
 OG_LOCALES = {"nl": "nl_NL", "en": "en_GB"}
