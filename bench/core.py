@@ -84,8 +84,9 @@ def percentile(values: list[float], pct: float) -> float:
 
 def ensure_database(url: str) -> None:
     """Create the bench database if it does not exist (PostgreSQL)."""
-    import psycopg
     from urllib.parse import urlparse
+
+    import psycopg
 
     parsed = urlparse(url)
     name = parsed.path.lstrip("/")
