@@ -236,15 +236,22 @@ class HomePage(BilingualPreviewMixin, Page):
             .first()
         )
 
+    def next_campaign(self):
+        return (
+            CampaignPage.objects.live().filter(start_date__gt=timezone.localdate()).order_by("start_date").first()
+        )
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
+        campaign = self.live_campaign()
         featured = [
             item.page.specific
             for item in self.featured_pages.select_related("page").all()
             if item.page and item.page.live
         ]
         context.update(
-            campaign=self.live_campaign(),
+            campaign=campaign,
+            next_campaign=None if campaign else self.next_campaign(),
             featured=featured,
             help_page=HelpLinksPage.objects.live().first(),
             help_links=list(HelpLink.objects.all()[:4]),

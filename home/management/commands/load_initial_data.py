@@ -16,14 +16,22 @@ DEMO_EDITOR = {"username": "editor", "password": "qpido-demo-2026", "email": "ed
 class Command(BaseCommand):
     help = "Create the demo home page (NL + EN), the demo content and the demo editor, if absent."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--no-demo",
+            action="store_true",
+            help="Only the home page, site and demo editor; no lessons, trainings, help links or settings.",
+        )
+
     def handle(self, *args, **options):
         with transaction.atomic():
             home, created = self.ensure_home_page()
             self.stdout.write(f"home page: {'created' if created else 'present'} (id {home.pk})")
             site = Site.objects.get(is_default_site=True)
             pages_before = Page.objects.count()
-            ensure_demo_content(home, site)
-            self.stdout.write(f"demo content: {Page.objects.count() - pages_before} pages created")
+            if not options["no_demo"]:
+                ensure_demo_content(home, site)
+                self.stdout.write(f"demo content: {Page.objects.count() - pages_before} pages created")
             user_created = self.ensure_demo_editor()
             self.stdout.write(f"demo editor: {'created' if user_created else 'present'}")
         call_command("update_translation_fields", verbosity=0)
