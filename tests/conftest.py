@@ -61,11 +61,12 @@ def celery_worker(redis_url, django_db_blocker):
 
 @pytest.fixture
 def site(db):
-    """The site as `load_initial_data` leaves it: a bilingual home page at the root of the default site."""
+    """The bilingual home page at the root of the default site and the demo editor, without the demo content
+    (tests that want the lessons, trainings and help links call `load_initial_data` without --no-demo)."""
     from django.core.management import call_command
     from wagtail.models import Site
 
-    call_command("load_initial_data", verbosity=0, stdout=open(os.devnull, "w"))
+    call_command("load_initial_data", "--no-demo", verbosity=0, stdout=open(os.devnull, "w"))
     return Site.objects.get(is_default_site=True)
 
 
