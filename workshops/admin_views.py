@@ -15,7 +15,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 from wagtail import hooks
@@ -338,6 +338,17 @@ class RegistrationIndexView(IndexView):
 
     def to_row_dict(self, item):
         return {field: _local(value) for field, value in super().to_row_dict(item).items()}
+
+    def stream_csv(self, queryset):
+        """The CSV is streamed after the view returns: keep the admin user's language for headings and values."""
+        language = translation.get_language()
+        rows = super().stream_csv(queryset)
+
+        def in_language():
+            with translation.override(language):
+                yield from rows
+
+        return in_language()
 
 
 class RegistrationViewSet(ModelViewSet):

@@ -1,0 +1,228 @@
+"""The public pages: registration form (NL/EN), success page, manage page, calendars, friendly link errors."""
+
+from datetime import timedelta
+from unittest import mock
+
+import icalendar
+import pytest
+from django.template import Context, Template
+from django.urls import reverse
+from django.utils import translation
+
+from tests.test_workshops_fixtures import make_session, person, session_fixture, training_fixture  # noqa: F401
+from workshops.models import Registration, Session
+from workshops.services import booking
+from workshops.tokens import make_token
+
+pytestmark = pytest.mark.django_db
+
+S = Registration.Status
+
+
+def url(name, language="nl", **kwargs):
+    with translation.override(language):
+        return reverse(f"workshops:{name}", kwargs=kwargs)
+
+
+def form_data(**overrides):
+    data = {
+        "name": "Anna de Vries",
+        "email": "Anna@Example.ORG ",
+        "organisation": "OBS De Linde",
+        "role": "teacher",
+        "language": "en",
+        "consent": "on",
+        "website": "",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_registration_form_in_both_languages(client, session):
+    nl = client.get(url("register", session_id=session.pk))
+    en = client.get(url("register", "en", session_id=session.pk))
+    assert nl.status_code == en.status_code == 200
+    assert "Aanmelden" in nl.content.decode() and "Register" in en.content.decode()
+    # The preferred language defaults to the page language.
+    assert nl.context["form"].initial["language"] == "nl"
+    assert en.context["form"].initial["language"] == "en"
+    assert "2 seats left" in en.content.decode()
+
+
+def test_registering_leads_to_the_success_page_and_stores_a_normalised_email(client, session):
+    response = client.post(url("register", "en", session_id=session.pk), form_data())
+    assert response.status_code == 302
+    registration = Registration.objects.get()
+    assert registration.email == "Anna@example.org"
+    assert registration.language == "en"
+    assert registration.status == S.CONFIRMED
+    assert "@" not in response["Location"] and str(registration.pk) not in response["Location"].split("/")
+    page = client.get(response["Location"])
+    assert "is confirmed" in page.content.decode()
+
+
+def test_duplicate_registration_says_so_in_the_form(client, session):
+    client.post(url("register", "en", session_id=session.pk), form_data())
+    response = client.post(url("register", "en", session_id=session.pk), form_data(email="anna@example.org"))
+    assert response.status_code == 200
+    assert "already registered for this session" in response.content.decode()
+    nl = client.post(url("register", session_id=session.pk), form_data(email="anna@example.org"))
+    assert "al aangemeld voor deze sessie" in nl.content.decode()
+    assert Registration.objects.count() == 1
+
+
+def test_bad_input_gives_clear_errors_in_both_languages(client, session):
+    bad = {"name": "", "email": "not-an-address", "language": "fr"}
+    en = client.post(url("register", "en", session_id=session.pk), bad).content.decode()
+    nl = client.post(url("register", session_id=session.pk), bad).content.decode()
+    assert "Please fill in your name." in en and "Vul je naam in." in nl
+    assert "valid e-mail address" in en and "geldig e-mailadres" in nl
+    assert "Choose Dutch or English." in en and "Kies Nederlands of Engels." in nl
+    assert "only register you with your consent" in en
+    assert not Registration.objects.exists()
+
+
+def test_honeypot_rejects_bots(client, session):
+    response = client.post(url("register", "en", session_id=session.pk), form_data(website="http://spam"))
+    assert response.status_code == 200
+    assert not Registration.objects.exists()
+
+
+def test_full_session_offers_the_waiting_list(client, session):
+    booking.register(session.pk, person(1))
+    booking.register(session.pk, person(2))
+    page = client.get(url("register", "en", session_id=session.pk)).content.decode()
+    assert "This session is full" in page and "Join the waiting list" in page
+    response = client.post(url("register", "en", session_id=session.pk), form_data())
+    assert "waiting list (number 1)" in client.get(response["Location"]).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [({"status": Session.Status.CANCELLED}, "has been cancelled"), ({"days": -2}, "already started")],
+)
+def test_cancelled_or_past_session_says_so(client, training, changes, message):
+    days = changes.pop("days", 14)
+    session = make_session(training, days=days, **changes)
+    response = client.get(url("register", "en", session_id=session.pk))
+    assert message in response.content.decode()
+    assert response.context["form"] is None
+    client.post(url("register", "en", session_id=session.pk), form_data())
+    assert not Registration.objects.exists()
+
+
+def test_private_session_has_no_public_form(client, training):
+    private = make_session(training, is_public=False)
+    assert client.get(url("register", "en", session_id=private.pk)).status_code == 404
+
+
+def test_manage_page_details_meeting_link_homework_and_cancel(client, session):
+    first = booking.register(session.pk, person(1))
+    booking.register(session.pk, person(2))
+    waiting = booking.register(session.pk, person(3))
+    manage_first = url("manage", "en", token=make_token(first, "manage"))
+    page = client.get(manage_first).content.decode()
+    assert session.meeting_url in page
+    assert reverse("workshops:homework", args=[make_token(first, "homework"), "podcast"]) in page
+    waiting_page = client.get(url("manage", "en", token=make_token(waiting, "manage"))).content.decode()
+    assert session.meeting_url not in waiting_page  # the link is only for confirmed participants
+    assert "number 1" in waiting_page
+
+    client.post(manage_first, {"action": "homework_done"})
+    first.refresh_from_db()
+    assert first.homework_done_at is not None
+
+    response = client.post(manage_first, {"action": "cancel"})
+    assert response.status_code == 302
+    first.refresh_from_db()
+    waiting.refresh_from_db()
+    assert first.status == S.CANCELLED
+    assert waiting.status == S.CONFIRMED  # promoted
+
+
+def test_tampered_link_is_a_friendly_404_and_expired_link_a_410(client, session):
+    registration = booking.register(session.pk, person(1))
+    token = make_token(registration, "manage")
+    tampered = client.get(url("manage", "en", token=token[:-3] + "abc"))
+    assert tampered.status_code == 404
+    assert "This link does not work" in tampered.content.decode()
+    nl = client.get(url("manage", token="nonsense"))
+    assert nl.status_code == 404 and "Deze link werkt niet" in nl.content.decode()
+    with mock.patch("django.core.signing.time.time", return_value=1_000_000_000):
+        old = make_token(registration, "manage")
+    expired = client.get(url("manage", "en", token=old))
+    assert expired.status_code == 410
+    assert "This link has expired" in expired.content.decode()
+    assert client.get(url("manage_ics", "en", token="x")).status_code == 404
+    assert client.get(url("school_response", "en", token="x")).status_code == 404
+
+
+def test_session_ics_and_personal_ics(client, session):
+    public = client.get(url("session_ics", session_id=session.pk))
+    assert public["Content-Type"].startswith("text/calendar")
+    event = icalendar.Calendar.from_ical(public.content).walk("VEVENT")[0]
+    assert event.decoded("dtstart") == session.starts_at
+    assert event.decoded("dtend") == session.ends_at
+    assert session.meeting_url not in public.content.decode()
+    registration = booking.register(session.pk, person(1))
+    personal = client.get(url("manage_ics", token=make_token(registration, "manage")))
+    assert session.meeting_url in icalendar.Calendar.from_ical(personal.content).walk("VEVENT")[0]["description"]
+
+
+def test_calendar_feed_lists_public_sessions_only(client, training):
+    public = make_session(training)
+    make_session(training, is_public=False, days=20)
+    response = client.get("/calendar.ics")
+    assert response.status_code == 200
+    uids = [str(e["uid"]) for e in icalendar.Calendar.from_ical(response.content).walk("VEVENT")]
+    assert any(uid.startswith(f"session-{public.pk}@") for uid in uids)
+    assert len([u for u in uids if u.startswith("session-")]) == 1
+
+
+def test_calendar_feed_includes_campaign_weeks(client, home_page):
+    from django.apps import apps
+
+    try:
+        campaign_model = apps.get_model("home", "CampaignPage")
+    except LookupError:
+        pytest.skip("home.CampaignPage does not exist yet")
+    from datetime import date
+
+    page = campaign_model(title="Week van de Liefde", slug="week-van-de-liefde", start_date=date(2027, 2, 8))
+    page.end_date = date(2027, 2, 12)
+    page.title_nl = page.title
+    page.slug_nl = page.slug
+    home_page.add_child(instance=page)
+    page.save_revision().publish()
+    response = client.get("/calendar.ics")
+    events = icalendar.Calendar.from_ical(response.content).walk("VEVENT")
+    campaign = next(e for e in events if str(e["uid"]).startswith("campaign-"))
+    assert campaign.decoded("dtstart") == date(2027, 2, 8)
+    page.refresh_from_db()
+    assert campaign.decoded("dtend") == page.end_date + timedelta(days=1)  # exclusive end of an all-day event
+
+
+def test_upcoming_sessions_tag_shows_seats_and_register_links(rf, training):
+    open_session = make_session(training, capacity=3)
+    full = make_session(training, capacity=1, days=21)
+    booking.register(full.pk, person(1))
+    make_session(training, days=-3)
+    template = Template("{% load workshop_tags %}{% upcoming_sessions training=page %}")
+    with translation.override("en"):
+        html = template.render(Context({"page": training, "request": rf.get("/")}))
+        assert "3 seats left" in html
+        assert "Waiting list" in html
+        assert reverse("workshops:register", args=[open_session.pk]) in html
+        assert reverse("workshops:register", args=[full.pk]) in html
+    assert html.count('class="session"') == 2
+
+
+def test_session_times_are_shown_in_amsterdam_time(client, training):
+    from datetime import UTC, datetime
+
+    session = make_session(training)
+    session.starts_at = datetime(2030, 7, 1, 8, 0, tzinfo=UTC)
+    session.ends_at = session.starts_at + timedelta(hours=2)
+    session.save()
+    page = client.get(url("register", "en", session_id=session.pk)).content.decode()
+    assert "10:00" in page  # 08:00 UTC is 10:00 in Amsterdam in summer
