@@ -520,7 +520,7 @@ def build_report(sessions, *, with_names=False) -> dict:
     )
     for group in groups:
         group.columns = [
-            {"label": column.label, "items": [f for f in group.factors.all() if f.column == column]}
+            {"column": column, "label": column.label, "items": [f for f in group.factors.all() if f.column == column]}
             for column in FactorColumn
         ]
     missing = non_respondents(sessions)
