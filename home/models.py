@@ -237,9 +237,7 @@ class HomePage(BilingualPreviewMixin, Page):
         )
 
     def next_campaign(self):
-        return (
-            CampaignPage.objects.live().filter(start_date__gt=timezone.localdate()).order_by("start_date").first()
-        )
+        return CampaignPage.objects.live().filter(start_date__gt=timezone.localdate()).order_by("start_date").first()
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
