@@ -37,7 +37,8 @@ def copy_rows(model: type[models.Model], rows: Iterable[dict], *, fresh_uuid: Ca
 
     with connection.cursor() as cursor:
         raw = cursor.cursor  # psycopg 3 cursor
-        with raw.copy(f'COPY "{model._meta.db_table}" ({", ".join(columns)}) FROM STDIN') as copy:
+        quoted = ", ".join(f'"{c}"' for c in columns)
+        with raw.copy(f'COPY "{model._meta.db_table}" ({quoted}) FROM STDIN') as copy:
             for row in rows:
                 values = []
                 for f in fields:

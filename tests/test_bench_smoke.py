@@ -1,0 +1,39 @@
+"""`make bench-smoke` keeps working: every benchmark runs at small sizes and prints its row in the table."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings
+
+from tests.conftest import service_unavailable
+
+pytestmark = pytest.mark.integration
+
+
+def test_bench_smoke_runs_every_benchmark(redis_url):
+    if not settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        service_unavailable("the benchmarks need PostgreSQL (set DATABASE_URL)")
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    env["PYTHONPATH"] = str(settings.BASE_DIR)
+    result = subprocess.run(
+        [sys.executable, "-m", "bench", "--smoke"],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    table = result.stdout
+    for row in (
+        "page: queries",
+        "cached page: requests/s",
+        "mail:",
+        "scheduler: tick, nothing due",
+        "booking:",
+        "report: training",
+    ):
+        assert row in table, f"missing row {row!r} in\n{table}"
+    assert "crashed" not in table
