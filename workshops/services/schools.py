@@ -146,22 +146,29 @@ def response_url(request: SchoolBookingRequest) -> str:
 
 def school_recipient(request: SchoolBookingRequest) -> Recipient:
     """The school's contact as a mail recipient (no personal data in the key)."""
+    from workshops.mail import _organisation_name
+
     with translation.override(request.language):
         start = timezone.localtime(request.proposed_starts_at, SHOWN_TZ) if request.proposed_starts_at else None
         end = timezone.localtime(request.proposed_ends_at, SHOWN_TZ) if request.proposed_ends_at else None
         trainer = request.proposed_trainer
+        start_text = formats.date_format(start, "DATETIME_FORMAT") if start else ""
+        if start and end:
+            start_text = f"{formats.date_format(start, 'l j F Y, H:i')}–{formats.time_format(end, 'H:i')}"
         context = {
             "first_name": request.contact_name.split()[0] if request.contact_name.strip() else "",
             "name": request.contact_name,
             "school_name": request.school_name,
             "lesson": request.lesson.title,
             "training": request.lesson.title,
-            "session_start": formats.date_format(start, "DATETIME_FORMAT") if start else "",
+            "session_start": start_text,
+            "proposed_start": start_text,
             "session_end": formats.time_format(end, "TIME_FORMAT") if end else "",
             "trainer": (trainer.get_full_name() or trainer.get_username()) if trainer else "",
             "address": request.proposed_address,
-            "response_url": response_url(request),
+            "respond_url": response_url(request),
             "manage_url": response_url(request),
+            "organisation": _organisation_name() or "Qpido",
         }
     return Recipient(
         key=f"school_request:{request.pk}", email=request.email, language=request.language, context=context

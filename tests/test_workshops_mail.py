@@ -1,0 +1,118 @@
+"""Mail from the booking rules through the event engine's outbox: right person, right language, a valid .ics."""
+
+import icalendar
+import pytest
+from django.core import mail
+from django.urls import reverse
+from django.utils import translation
+
+from events.models import OutboxMail
+from events.services import outbox
+from tests.test_workshops_fixtures import make_session, person, session_fixture, training_fixture  # noqa: F401
+from workshops.models import Registration
+from workshops.services import booking
+
+pytestmark = pytest.mark.django_db
+
+
+def send_all():
+    """Send what the outbox holds (the worker's job; tests/integration/test_booking_mail.py uses a real worker)."""
+    ids = list(OutboxMail.objects.filter(status=OutboxMail.Status.QUEUED).values_list("pk", flat=True))
+    outbox.send_batch(ids)
+    return mail.outbox
+
+
+def ics_event(message):
+    calendars = [a for a in message.attachments if (a[0] if isinstance(a, tuple) else a.filename).endswith(".ics")]
+    assert len(calendars) == 1, message.attachments
+    content = calendars[0][1] if isinstance(calendars[0], tuple) else calendars[0].content
+    cal = icalendar.Calendar.from_ical(content)
+    return cal.walk("VEVENT")[0]
+
+
+def test_english_registration_gets_an_english_confirmation_with_a_valid_ics(client, session):
+    with translation.override("en"):
+        register_url = reverse("workshops:register", args=[session.pk])
+    response = client.post(
+        register_url,
+        {"name": "Emma Smith", "email": "emma@example.org", "language": "en", "consent": "on", "website": ""},
+    )
+    assert response.status_code == 302
+    sent = send_all()
+    assert len(sent) == 1
+    message = sent[0]
+    assert message.to == ["emma@example.org"]
+    assert message.subject == "Your registration is confirmed"
+    assert "Dear Emma" in message.body and "Sexting training" in message.body
+    assert "Beste" not in message.body
+    assert "emma@example.org" not in message.subject
+    event = ics_event(message)
+    assert event.decoded("dtstart") == session.starts_at
+    assert event.decoded("dtend") == session.ends_at
+    assert str(event["summary"]) == "Sexting training"  # the English title of the training
+    assert session.meeting_url in str(event["description"])
+
+
+def test_dutch_registration_gets_a_dutch_confirmation(session):
+    booking.register(session.pk, person(1, name="Daan de Boer", language="nl"))
+    message = send_all()[0]
+    assert message.subject == "Je aanmelding is bevestigd"
+    assert "Beste Daan" in message.body
+    assert str(ics_event(message)["summary"]) == "Training sexting"
+
+
+def test_promotion_mails_the_promoted_person_once(session):
+    first = booking.register(session.pk, person(1))
+    booking.register(session.pk, person(2))
+    booking.register(session.pk, person(3, name="Wanda Waiting", language="en"))
+    send_all()
+    mail.outbox.clear()
+    booking.cancel_registration(first.pk)
+    sent = send_all()
+    assert [m.to for m in sent] == [["person3@example.org"]]
+    assert ics_event(sent[0]).decoded("dtstart") == session.starts_at
+    assert Registration.objects.get(email="person3@example.org").status == Registration.Status.CONFIRMED
+
+
+def test_cancelling_a_session_mails_everybody(session):
+    for n in range(1, 4):
+        booking.register(session.pk, person(n))
+    send_all()
+    mail.outbox.clear()
+    booking.cancel_session(session.pk)
+    sent = send_all()
+    assert sorted(m.to[0] for m in sent) == ["person1@example.org", "person2@example.org", "person3@example.org"]
+
+
+def test_school_proposal_mail_carries_the_response_link(home_page, django_user_model):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tests.test_workshops_fixtures import make_lesson
+    from workshops.models import SchoolBookingRequest
+    from workshops.services import schools
+
+    lesson = make_lesson(home_page)
+    request = SchoolBookingRequest.objects.create(
+        lesson=lesson,
+        school_name="OBS De Linde",
+        contact_name="Karin Jansen",
+        email="k@delinde.nl",
+        phone="0201234567",
+        town="Utrecht",
+        school_type="primary",
+        year_group="7/8",
+        groups=2,
+        pupils=48,
+        date_1=timezone.localdate() + timedelta(days=30),
+        language="en",
+    )
+    trainer = django_user_model.objects.create_user("tess", password="x")
+    start = timezone.now() + timedelta(days=30)
+    schools.propose(request.pk, schools.Proposal(start, start + timedelta(hours=2), trainer))
+    sent = send_all()
+    assert [m.to for m in sent] == [["k@delinde.nl"]]
+    assert "OBS De Linde" in sent[0].body
+    link = next(line for line in sent[0].body.splitlines() if "/schoolaanvraag/" in line).strip()
+    assert link.startswith("http://testserver/en/schoolaanvraag/")
