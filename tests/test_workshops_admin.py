@@ -223,3 +223,60 @@ def test_school_request_queue_and_proposal(client, coordinator, trainers, home_p
     assert request.status == SchoolBookingRequest.Status.PROPOSED
     assert request.proposed_trainer == trainers[0]
     assert timezone.localtime(request.proposed_starts_at).hour == 9  # entered in Amsterdam time
+
+
+def test_admin_screens_render_for_a_coordinator(client, coordinator, two_sessions, home_page):
+    mine, _other = two_sessions
+    lesson = make_lesson(home_page)
+    request = SchoolBookingRequest.objects.create(
+        lesson=lesson,
+        school_name="OBS De Linde",
+        contact_name="Karin Jansen",
+        email="k@delinde.nl",
+        phone="0201234567",
+        town="Utrecht",
+        school_type="primary",
+        year_group="7/8",
+        groups=2,
+        pupils=48,
+        date_1=timezone.localdate() + timedelta(days=30),
+    )
+    registration = Registration.objects.filter(session=mine).first()
+    client.force_login(coordinator)
+    for name, args in [
+        ("workshops_session:index", []),
+        ("workshops_session:add", []),
+        ("workshops_session:edit", [mine.pk]),
+        ("workshops_session:inspect", [mine.pk]),
+        ("workshops_session:participants", [mine.pk]),
+        ("workshops_session:cancel", [mine.pk]),
+        ("workshops_registration:index", []),
+        ("workshops_registration:edit", [registration.pk]),
+        ("workshops_schoolrequest:index", []),
+        ("workshops_schoolrequest:inspect", [request.pk]),
+        ("workshops_schoolrequest:propose", [request.pk]),
+    ]:
+        response = client.get(reverse(name, args=args))
+        assert response.status_code == 200, name
+    assert client.get(reverse("wagtailadmin_home")).status_code == 200
+
+
+def test_session_form_rejects_bad_input(client, coordinator, training):
+    client.force_login(coordinator)
+    response = client.post(
+        reverse("workshops_session:add"),
+        {
+            "training": training.pk,
+            "starts_at": "2030-05-01 10:00",
+            "ends_at": "2030-05-01 09:00",
+            "mode": "online",
+            "meeting_url": "",
+            "language": "nl",
+            "status": "scheduled",
+        },
+    )
+    assert response.status_code == 200
+    page = response.content.decode()  # the coordinator's admin language is English
+    assert "The end must be after the start." in page
+    assert "An online session needs a meeting link." in page
+    assert not Session.objects.exists()

@@ -333,6 +333,9 @@ class RegistrationFilterSet(WagtailFilterSet):
 
 
 class RegistrationIndexView(IndexView):
+    def get_add_url(self):
+        return None  # people register through the public form, where the seat rules live
+
     def get_base_queryset(self):
         return registrations_for(self.request.user)
 
@@ -351,6 +354,14 @@ class RegistrationIndexView(IndexView):
         return in_language()
 
 
+class RegistrationEditView(EditView):
+    def get_object(self, queryset=None):
+        obj = super().get_object(queryset)
+        if not registrations_for(self.request.user).filter(pk=obj.pk).exists():
+            raise PermissionDenied
+        return obj
+
+
 class RegistrationViewSet(ModelViewSet):
     model = Registration
     icon = "group"
@@ -358,8 +369,9 @@ class RegistrationViewSet(ModelViewSet):
     name = "workshops_registration"
     url_prefix = "workshops/participants"
     index_view_class = RegistrationIndexView
+    edit_view_class = RegistrationEditView
     filterset_class = RegistrationFilterSet
-    form_fields = ["name", "email", "organisation", "role", "language", "status"]
+    form_fields = ["name", "email", "organisation", "role", "language"]  # status changes go through services
     ordering = ["created_at", "id"]
     list_display = ["name", "session", "status", LocalTimeColumn("created_at", label=_("Registered at"))]
     search_fields = ["name", "email", "organisation"]
@@ -392,6 +404,10 @@ class RegistrationViewSet(ModelViewSet):
         "cancelled_at": _("Cancelled at"),
         "homework_done_at": _("Homework done at"),
     }
+
+    def get_urlpatterns(self):
+        # No "add" screen: people register through the public form, where the seat rules live.
+        return [pattern for pattern in super().get_urlpatterns() if getattr(pattern, "name", None) != "add"]
 
 
 # --- school requests --------------------------------------------------------------------------------------------
