@@ -49,9 +49,9 @@ def sitemap(request):
         urls = {}
         for code in languages:
             with translation.override(code):
-                url = page.get_full_url(request=request)
+                url = page.get_url(request=request)
             if url:
-                urls[code] = url
+                urls[code] = request.build_absolute_uri(url)
         if not urls:
             continue
         alternates = [(code, urls[code]) for code in languages if code in urls]

@@ -364,3 +364,11 @@ def test_preview_renders_each_language(editor_client, home_page):
         content = body(editor_client.get(url, {"mode": mode}))
         assert heading in content
         assert re.search(rf'<html lang="{mode}">', content)
+
+
+def test_site_settings_edit_form_has_contact_channels_and_mail_sender(editor_client, site):
+    url = reverse("wagtailsettings:edit", args=("home", "sitesettings", site.pk))
+    content = body(editor_client.get(url))
+    for name in ("address", "phone", "whatsapp", "chat_intro_nl", "chat_intro_en", "mail_sender_name"):
+        assert f'name="{name}"' in content, name
+    assert "chat_hours" in content and "social_links" in content
