@@ -226,11 +226,15 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 CONTENT_SECURITY_POLICY_ADMIN = {
-    "script-src": ["'self'", "'unsafe-inline'"],
+    "script-src": ["'self'", "'unsafe-inline'"],  # Wagtail and wagtail-modeltranslation write inline scripts
     "style-src": ["'self'", "'unsafe-inline'"],
     "img-src": ["'self'", "data:", "blob:", "https:"],
     "frame-ancestors": ["'self'"],
 }
+# The admin calls no outside service: no Gravatar (it would send a hash of each editor's e-mail address) and no
+# release check.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
