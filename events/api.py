@@ -89,7 +89,11 @@ class TimeProvider(Protocol):
         Must be one bounded, indexed query, not a loop over every session."""
         ...
 
-    # Optional, used by the admin's "send now" and the scope page:
+    # Optional:
+    #   joined(scope=, recipient_keys=, offset=, audience=, now=) -> Iterable[Due]
+    #       called when REGISTRATION_CONFIRMED or PROMOTED fires: of these recipients, those whose BEFORE_START
+    #       moment already passed while the scope has not started ("send late" rules go out at once)
+    # used by the admin's "send now" and the scope page:
     #   audience_for(scope: str, audience: str) -> Iterable[Due]       everyone in the audience of one scope, now
     #   summary(scope: str) -> dict                                   {"title": str, "rows": [(label, value)], ...}
 

@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from events.api import Trigger, fire
 from events.models import EventLog, MailRule, MailTemplate, OutboxMail
@@ -62,11 +62,13 @@ def test_unknown_placeholder_is_refused_when_the_editor_saves():
     assert "body_nl" in errors  # attribute access is not a placeholder either
 
 
-def test_unclosed_brace_is_refused_with_a_clear_message():
+def test_unclosed_brace_is_refused_with_a_clear_message_in_both_languages():
     template = MailTemplate(name="x", subject_nl="Hallo {first_name", body_nl="ok")
-    with pytest.raises(ValidationError) as info:
-        template.full_clean()
-    assert "brace" in info.value.message_dict["subject_nl"][0]
+    for language, word in (("en", "brace"), ("nl", "accolade")):
+        with translation.override(language), pytest.raises(ValidationError) as info:
+            template.full_clean()
+        with translation.override(language):
+            assert word in info.value.message_dict["subject_nl"][0]
 
 
 def test_admin_refuses_unknown_placeholder_in_dutch_and_english(admin_client):
@@ -168,7 +170,7 @@ def test_per_training_override_replaces_the_general_rule():
 # --- privacy -------------------------------------------------------------------------------------------------
 def test_no_personal_data_in_event_log_or_log_lines(caplog, mailoutbox, client):
     caplog.set_level(logging.DEBUG)
-    start = timezone.now() + timedelta(days=3)
+    start = timezone.now() + timedelta(days=10)
     session = make_session(start)
     reg = register(session, "Geheime Naam", language="en")
     fire(Trigger.REGISTRATION_CONFIRMED, [recipient_for(reg)], scope=f"session:{session.pk}")
@@ -210,7 +212,7 @@ def test_forged_homework_link_gives_a_friendly_404(client, token):
 
 # --- admin ---------------------------------------------------------------------------------------------------
 def test_admin_outbox_filters_shows_failed_and_resends(admin_client, django_capture_on_commit_callbacks):
-    session = make_session(timezone.now() + timedelta(days=3))
+    session = make_session(timezone.now() + timedelta(days=10))
     reg = register(session, "Anna de Vries")
     fire(Trigger.REGISTRATION_CONFIRMED, [recipient_for(reg)], scope=f"session:{session.pk}")
     row = OutboxMail.objects.get()
@@ -246,3 +248,16 @@ def test_admin_send_now_and_scope_page(admin_client, django_capture_on_commit_ca
     assert "Anna de Vries" in page and "Piet Jansen" in page
     bad = admin_client.post(reverse("events_send_now"), {"rule": rule.pk, "scope": "session; drop"})
     assert bad.status_code == 200
+
+
+def test_promoted_after_the_homework_moment_gets_the_homework_at_once(django_capture_on_commit_callbacks):
+    start = timezone.now() + timedelta(days=3)
+    session = make_session(start)
+    waiting = register(session, "Wachtende Wim", status=Registration.Status.WAITLISTED)
+    with django_capture_on_commit_callbacks(execute=False):
+        fire(Trigger.WAITLISTED, [recipient_for(waiting)], scope=f"session:{session.pk}")
+        assert rule_keys(waiting) == ["waitlisted"]  # no homework while on the waiting list
+        Registration.objects.filter(pk=waiting.pk).update(status="confirmed", promoted_at=timezone.now())
+        waiting.refresh_from_db()
+        fire(Trigger.PROMOTED, [recipient_for(waiting)], scope=f"session:{session.pk}")
+    assert rule_keys(waiting) == ["homework", "promoted", "waitlisted"]  # no reminder: its moment is still ahead

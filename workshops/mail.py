@@ -99,36 +99,52 @@ def _organisation_name() -> str:
         return ""
 
 
-def context_for(registration, language: str | None = None, organisation: str | None = None) -> dict:
+def _training_material(training, language: str, cache: dict | None = None) -> dict:
+    """Title, podcast, cheat sheet and online rules of a training in one language (cached per batch)."""
+    key = (training.pk if training else None, language)
+    if cache is not None and key in cache:
+        return cache[key]
+    with translation.override(language):
+        material = {
+            "training": training.title if training else str(_("the session")),
+            "podcast_title": (getattr(training, "podcast_title", "") or "") if training else "",
+            "cheat_sheet_url": _document_url(getattr(training, "cheat_sheet", None)) if training else "",
+            "online_rules": _rich_text_to_lines(getattr(training, "online_rules", "") if training else "")
+            or _default_online_rules(),
+        }
+    if cache is not None:
+        cache[key] = material
+    return material
+
+
+def context_for(
+    registration, language: str | None = None, organisation: str | None = None, cache: dict | None = None
+) -> dict:
     """The placeholder values for one registration, formatted in the participant's language."""
     language = language or registration.language or "nl"
     session = registration.session
-    training = getattr(session, "training", None)
+    material = _training_material(getattr(session, "training", None), language, cache)
     with translation.override(language):
-        manage_token = make_token(registration, "manage")
-        homework_token = make_token(registration, "homework")
         online = session.mode == Session.Mode.ONLINE
-        rules = _rich_text_to_lines(getattr(training, "online_rules", "") if training else "")
-        if online and not rules:
-            rules = _default_online_rules()
         if online:
             where = session.meeting_url or _("The join link follows on your personal page.")
         else:
             where = " ".join((session.address or "").split())
+        homework_token = make_token(registration, "homework")
         return {
             "first_name": registration.first_name,
-            "training": training.title if training else str(_("the session")),
+            "training": material["training"],
             "session_start": _format_start(session.starts_at, language),
             "session_end": formats.time_format(session.ends_at.astimezone(AMSTERDAM), "H:i"),
             "join_url": session.meeting_url if online else "",
             "location": "" if online else session.address,
             "where": where,
-            "podcast_title": (getattr(training, "podcast_title", "") or "") if training else "",
+            "podcast_title": material["podcast_title"],
             "podcast_url": _absolute(reverse("workshops:homework", args=[homework_token, "podcast"])),
             "background_url": _absolute(reverse("workshops:homework", args=[homework_token, "background"])),
-            "cheat_sheet_url": _document_url(getattr(training, "cheat_sheet", None)) if training else "",
-            "online_rules": rules if online else "",
-            "manage_url": _absolute(reverse("workshops:manage", args=[manage_token])),
+            "cheat_sheet_url": material["cheat_sheet_url"],
+            "online_rules": material["online_rules"] if online else "",
+            "manage_url": _absolute(reverse("workshops:manage", args=[make_token(registration, "manage")])),
             "evaluation_url": _absolute(reverse("evaluation:answer", args=[make_token(registration, "evaluation")])),
             "organisation": organisation if organisation is not None else (_organisation_name() or "Qpido"),
         }
@@ -197,14 +213,33 @@ class SessionMailProvider:
                 base.filter(session__starts_at__gt=max(since + offset, now), session__starts_at__lte=now + offset)
             ]
             if send_late:
-                # joined (or was promoted) in (since, now] after the moment had passed; session still ahead
-                joined = Q(created_at__gt=since, created_at__lte=now) | Q(promoted_at__gt=since, promoted_at__lte=now)
-                querysets.append(base.filter(joined, session__starts_at__gt=now, session__starts_at__lte=now + offset))
+                # registered in (since, now] after the moment had passed, session still ahead (created_at is
+                # indexed). Promotions from the waiting list are caught when PROMOTED is fired (see `joined`).
+                querysets.append(
+                    base.filter(
+                        created_at__gt=since,
+                        created_at__lte=now,
+                        session__starts_at__gt=now,
+                        session__starts_at__lte=now + offset,
+                    )
+                )
         elif trigger == Trigger.AFTER_END:
             querysets = [base.filter(session__ends_at__gt=since - offset, session__ends_at__lte=now - offset)]
         else:
             return []
         return self._dues(querysets)
+
+    def joined(self, *, scope: str, recipient_keys, offset: timedelta, audience: str, now):
+        """Of these recipients (who just registered or were promoted), those whose moment start - offset has
+        already passed while the session has not started: they get a "send late" mail at once."""
+        kind, _sep, pk = scope.partition(":")
+        ids = [int(key.split(":", 1)[1]) for key in recipient_keys if key.startswith("registration:")]
+        if kind != "session" or not pk.isdigit() or not ids:
+            return []
+        qs = self._base(audience, None, ()).filter(
+            session_id=int(pk), pk__in=ids, session__starts_at__gt=now, session__starts_at__lte=now + offset
+        )
+        return self._dues([qs])
 
     def audience_for(self, scope: str, audience: str):
         kind, _sep, pk = scope.partition(":")
@@ -224,6 +259,7 @@ class SessionMailProvider:
 
     def _dues(self, querysets):
         organisation = _organisation_name() or "Qpido"
+        cache: dict = {}
         for registration in self._registrations(querysets):
             session = registration.session
             language = registration.language if registration.language in ("nl", "en") else "nl"
@@ -233,7 +269,7 @@ class SessionMailProvider:
                     key=f"registration:{registration.pk}",
                     email=registration.email,
                     language=language,
-                    context=context_for(registration, language, organisation),
+                    context=context_for(registration, language, organisation, cache),
                 ),
                 training_key=str(session.training_id) if session.training_id else None,
             )

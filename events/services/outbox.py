@@ -24,7 +24,7 @@ from django.db import connection, transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
-from events.api import Recipient
+from events.api import Recipient, Trigger, providers
 from events.models import EventLog, MailRule, OutboxMail
 
 logger = logging.getLogger("events.outbox")
@@ -34,6 +34,8 @@ RETRY_SCHEDULE = [60, 5 * 60, 15 * 60, 60 * 60, 3 * 60 * 60, 6 * 60 * 60, 12 * 6
 MAX_ATTEMPTS = len(RETRY_SCHEDULE) + 1
 STUCK_AFTER = timedelta(minutes=10)  # a row sending or handed over this long ago without result is re-queued
 ENQUEUE_LIMIT = 5000  # rows handed over per tick/sweep; the rest follows a minute later
+
+JOIN_TRIGGERS = (Trigger.REGISTRATION_CONFIRMED, Trigger.PROMOTED)
 
 _EMAIL = re.compile(r"[^\s<>@]+@[^\s<>@]+")
 
@@ -142,7 +144,27 @@ def fire_rules(
     """Immediate triggers: one row per (active rule, recipient); see events.api.fire."""
     rules = rules_for(trigger, training_key)
     rows = [build_row(rule, scope, recipient, occurrence) for rule in rules for recipient in recipients]
+    if trigger in JOIN_TRIGGERS:
+        rows += late_rows(recipients, scope=scope, training_key=training_key)
     return len(queue_rows(rows))
+
+
+def late_rows(recipients: list[Recipient], *, scope: str, training_key: str | None, now=None) -> list[OutboxMail]:
+    """Someone just joined: the "send late" timed rules whose moment already passed (homework after the 7-day
+    moment) go out now rather than at the next tick; providers decide who is in the audience and still in time."""
+    now = now or timezone.now()
+    keys = [recipient.key for recipient in recipients]
+    rows = []
+    for rule in rules_for(Trigger.BEFORE_START, training_key):
+        if not rule.send_late:
+            continue
+        for provider in providers():
+            joined = getattr(provider, "joined", None)
+            if joined is None or Trigger.BEFORE_START not in getattr(provider, "triggers", ()):
+                continue
+            for due in joined(scope=scope, recipient_keys=keys, offset=rule.offset, audience=rule.audience, now=now):
+                rows.append(build_row(rule, due.scope, due.recipient, due.occurrence))
+    return rows
 
 
 # --- hand over to the worker ----------------------------------------------------------------------------------
