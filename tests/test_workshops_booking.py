@@ -1,6 +1,7 @@
 """Booking rules: confirm while seats remain, waitlist after, promotion on cancel and on a capacity raise."""
 
 import pytest
+from django.utils import translation
 
 from tests.test_workshops_fixtures import make_session, person, session_fixture, training_fixture  # noqa: F401
 from workshops.models import Registration, Session
@@ -57,7 +58,9 @@ def test_same_email_twice_gives_a_clear_error_not_a_second_row(session):
     booking.register(session.pk, person(1, email="Anna@Example.ORG"))
     with pytest.raises(booking.DuplicateRegistration) as error:
         booking.register(session.pk, person(2, email="  anna@example.org "))
-    assert "already registered" in str(error.value.message)
+    assert error.value.code == "duplicate"
+    with translation.override("en"):
+        assert "already registered for this session" in str(error.value.message)
     assert Registration.objects.filter(session=session).count() == 1
     assert Registration.objects.get(session=session).email == "Anna@example.org"
 

@@ -226,3 +226,17 @@ def test_session_times_are_shown_in_amsterdam_time(client, training):
     session.save()
     page = client.get(url("register", "en", session_id=session.pk)).content.decode()
     assert "10:00" in page  # 08:00 UTC is 10:00 in Amsterdam in summer
+
+
+def test_public_pages_need_no_inline_style_or_script(client, session):
+    """The public CSP allows no inline style or script: the honeypot is hidden by a stylesheet class."""
+    registration = booking.register(session.pk, person(1))
+    for page_url in (
+        url("register", "en", session_id=session.pk),
+        url("manage", "en", token=make_token(registration, "manage")),
+        url("registered", "en", token=make_token(registration, "manage")),
+    ):
+        html = client.get(page_url).content.decode()
+        assert "style=" not in html and "<script>" not in html, page_url
+    form = client.get(url("register", "en", session_id=session.pk)).content.decode()
+    assert 'class="field-hp visually-hidden" aria-hidden="true"' in form
