@@ -437,3 +437,18 @@ def test_demo_content_loads_once_and_reads_well_in_both_languages(client, settin
     assert "Maandag t/m vrijdag" in contact and "19:30–21:30" in contact
     for url in ("/campagnes/week-van-de-liefde/", "/en/campaigns/spring-fever-week/", "/en/what-we-offer/nova/"):
         html(client.get(url))
+
+
+def test_moving_the_site_root_takes_effect_in_every_language_at_once(client, home_page):
+    assert html(client.get("/en/")) and html(client.get("/"))  # fills the per-language root path cache
+    from home.models import HomePage
+
+    site = Site.objects.get(is_default_site=True)
+    new_home = HomePage(title_nl="Nieuw", title_en="New", slug_nl="nieuw", slug_en="new")
+    Page.get_first_root_node().add_child(instance=new_home)
+    site.root_page = new_home
+    site.save()
+    en = html(client.get("/en/"))
+    assert "<h1>New</h1>" in en
+    assert '<link rel="alternate" hreflang="nl" href="http://testserver/">' in en
+    assert '<link rel="alternate" hreflang="en" href="http://testserver/en/">' in html(client.get("/"))
