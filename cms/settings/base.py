@@ -193,6 +193,7 @@ CELERY_BEAT_SCHEDULE: dict = {
     # the sweep re-queues mail stuck in "sending" or whose message went missing.
     "events-tick": {"task": "events.tick", "schedule": 60},
     "events-sweep": {"task": "events.sweep", "schedule": 5 * 60},
+    "events-purge-outbox": {"task": "events.purge_outbox", "schedule": 60 * 60 * 24},
     # Anonymise personal data PURGE_PERSONAL_DATA_AFTER_DAYS after each session (workshops/purge.py), nightly.
     "purge-personal-data": {"task": "workshops.purge_personal_data", "schedule": 60 * 60 * 24},
 }
