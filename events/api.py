@@ -122,3 +122,11 @@ def fire(
     from events.services.outbox import fire_rules  # implemented by the event engine
 
     return fire_rules(trigger, list(recipients), scope=scope, training_key=training_key, occurrence=occurrence)
+
+
+def cancel_pending(scope: str, rule_keys: Iterable[str] | None = None) -> int:
+    """Cancel mail still queued for a scope (e.g. call it when a session is cancelled, before firing
+    SESSION_CANCELLED, so no reminder goes out for it); returns how many were cancelled."""
+    from events.services.outbox import cancel_pending as cancel_queued
+
+    return cancel_queued(scope, rule_keys)

@@ -29,6 +29,14 @@ def sweep() -> dict:
     return run_sweep()
 
 
+@shared_task(name="events.purge_outbox", ignore_result=True)
+def purge_outbox() -> int:
+    """Nightly (beat): blank addresses and texts of finished mail after PURGE_PERSONAL_DATA_AFTER_DAYS."""
+    from events.services.outbox import purge
+
+    return purge(getattr(settings, "PURGE_PERSONAL_DATA_AFTER_DAYS", 90))
+
+
 @shared_task(name="events.send_batch", **MAIL_TASK_OPTIONS)
 def send_batch(ids: list[int]) -> dict:
     """Send a batch of outbox rows over one SMTP connection; rows another delivery already claimed are skipped."""

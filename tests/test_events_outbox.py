@@ -1,5 +1,6 @@
 """The outbox: fire inserts each mail once, sends after commit, in the participant's language."""
 
+import smtplib
 from datetime import timedelta
 
 import pytest
@@ -95,3 +96,43 @@ def test_send_delivers_in_the_participants_language_with_attachment_once(session
     row = OutboxMail.objects.get(to_email="john@example.org")
     assert row.status == "sent" and row.message_id and row.subject == "Your registration is confirmed"
     assert EventLog.objects.filter(action="mail_sent").count() == 2
+
+
+@pytest.mark.parametrize(
+    ("exc", "kind"),
+    [
+        (smtplib.SMTPRecipientsRefused({"a@example.org": (550, b"no such user")}), "permanent"),
+        (smtplib.SMTPRecipientsRefused({"a@example.org": (451, b"later")}), "temporary"),
+        (smtplib.SMTPDataError(554, b"rejected"), "permanent"),
+        (smtplib.SMTPSenderRefused(421, b"busy", "x@example.org"), "temporary"),
+        (smtplib.SMTPServerDisconnected("gone"), "connection"),
+        (ConnectionRefusedError(111, "refused"), "connection"),
+        (TimeoutError(), "connection"),
+    ],
+)
+def test_smtp_errors_are_classified_by_their_code(exc, kind):
+    assert outbox.classify(exc) == kind
+
+
+def test_unreachable_server_postpones_the_rest_of_the_batch(session, settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 2534, 2  # nothing listens
+    regs = [register(session, name=f"P{i} X", email=f"p{i}@example.org") for i in range(3)]
+    fire(Trigger.REGISTRATION_CONFIRMED, [recipient_for(r) for r in regs], scope=f"session:{session.pk}")
+    ids = list(OutboxMail.objects.order_by("id").values_list("pk", flat=True))
+    assert outbox.send_batch(ids) == {"connection": 1, "postponed": 2}
+    rows = list(OutboxMail.objects.order_by("id"))
+    assert [r.status for r in rows] == ["queued"] * 3
+    assert [r.attempts for r in rows] == [1, 0, 0]
+    assert all(r.enqueued_at is None and r.due_at > timezone.now() for r in rows)
+
+
+def test_purge_blanks_personal_data_of_old_finished_mail(session):
+    reg = register(session)
+    fire(Trigger.REGISTRATION_CONFIRMED, [recipient_for(reg)], scope=f"session:{session.pk}")
+    outbox.send_batch(list(OutboxMail.objects.values_list("pk", flat=True)))
+    assert outbox.purge(90) == 0
+    assert outbox.purge(90, now=timezone.now() + timedelta(days=91)) == 1
+    row = OutboxMail.objects.get()
+    assert (row.to_email, row.context, row.body_text, row.status) == ("", {}, "", "sent")
+    assert "anna" not in repr(row.context).lower()

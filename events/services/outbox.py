@@ -252,6 +252,7 @@ def sender() -> str:
             else:
                 instance = model.load()
             name = (getattr(instance, "mail_sender_name", "") or "").strip() or default_name
+            address = (getattr(instance, "mail_from_address", "") or "").strip() or address
         except Exception:  # settings table missing or not migrated yet: keep the default
             name = default_name
     return formataddr((name, address)) if name else address
@@ -291,11 +292,11 @@ def classify(exc: BaseException) -> str:
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
         codes = [code for code, _msg in exc.recipients.values()]
         return "permanent" if codes and all(code >= 500 for code in codes) else "temporary"
-    if isinstance(exc, smtplib.SMTPServerDisconnected | smtplib.SMTPConnectError | OSError):
-        return "connection"
-    code = getattr(exc, "smtp_code", None)
-    if isinstance(code, int):
+    code = getattr(exc, "smtp_code", None)  # SMTPResponseException: sender refused, data refused, …
+    if isinstance(code, int) and not isinstance(exc, smtplib.SMTPConnectError):
         return "permanent" if code >= 500 else "temporary"
+    if isinstance(exc, OSError):  # refused or dropped connections, timeouts (smtplib's errors are OSErrors too)
+        return "connection"
     return "temporary"
 
 
@@ -344,8 +345,9 @@ def send_batch(ids: Iterable[int]) -> dict:
     results: Counter = Counter()
     from_email = sender()
     smtp = None
+    ids = list(ids)
     try:
-        for pk in ids:
+        for index, pk in enumerate(ids):
             if not claim(pk):
                 results["skipped"] += 1
                 continue
@@ -361,12 +363,11 @@ def send_batch(ids: Iterable[int]) -> dict:
                 kind = classify(exc)
                 _mark_error(row, exc, kind)
                 results[kind] += 1
-                if kind == "connection" and smtp is not None:
-                    try:
-                        smtp.close()
-                    except Exception:
-                        pass
-                    smtp = None
+                if kind == "connection":
+                    # No usable server: don't try every remaining mail against it. They were not attempted, so
+                    # they wait (unclaimed, attempts unchanged) for the first retry moment and the tick.
+                    results["postponed"] += _postpone(ids[index + 1 :])
+                    break
                 continue
             _mark_sent(row, message.extra_headers["Message-ID"])
             results["sent"] += 1
@@ -378,6 +379,14 @@ def send_batch(ids: Iterable[int]) -> dict:
                 pass
     logger.info("send batch: %s", dict(results))
     return dict(results)
+
+
+def _postpone(ids: list[int]) -> int:
+    if not ids:
+        return 0
+    return OutboxMail.objects.filter(pk__in=ids, status=OutboxMail.Status.QUEUED).update(
+        enqueued_at=None, due_at=timezone.now() + timedelta(seconds=RETRY_SCHEDULE[0])
+    )
 
 
 # --- admin actions -------------------------------------------------------------------------------------------
@@ -409,6 +418,30 @@ def cancel(pks: Iterable[int]) -> int:
         for pk in ids:
             EventLog.record("mail_cancelled", "outbox", pk)
     return len(ids)
+
+
+def cancel_pending(scope: str, rule_keys: Iterable[str] | None = None) -> int:
+    """Cancel the queued mail of a scope (e.g. a session that was cancelled: no reminder for it any more)."""
+    queryset = OutboxMail.objects.filter(scope=scope, status=OutboxMail.Status.QUEUED)
+    if rule_keys is not None:
+        queryset = queryset.filter(rule_key__in=list(rule_keys))
+    ids = list(queryset.values_list("pk", flat=True))
+    return cancel(ids)
+
+
+def purge(older_than_days: int, now: datetime | None = None) -> int:
+    """Blank the personal data (address, placeholder values, texts, attachments) of finished mail older than
+    `older_than_days`; the row, its status and its times stay for the delivery figures."""
+    cutoff = (now or timezone.now()) - timedelta(days=older_than_days)
+    count = (
+        OutboxMail.objects.filter(created_at__lt=cutoff)
+        .exclude(status__in=[OutboxMail.Status.QUEUED, OutboxMail.Status.SENDING])
+        .exclude(to_email="")
+        .update(to_email="", context={}, attachments=[], body_text="", body_html="", last_error="")
+    )
+    if count:
+        EventLog.record("mail_purged", "outbox", "purge", count=count)
+    return count
 
 
 def delivery_figures(since: datetime | None = None) -> dict:
