@@ -328,3 +328,11 @@ def test_duplicate_items_are_counted_once_per_answer(client, anna):
         full_post(factors_victim=["Steun van vrienden", "steun  VAN vrienden"], suggestions_victim=[]),
     )
     assert EvaluationFactor.objects.filter(column="victim").count() == 1
+
+
+def test_oversized_request_is_refused_cleanly(client, anna):
+    too_big = client.post(personal_url(anna), full_post(comment="z" * 3_000_000))
+    assert too_big.status_code == 400
+    too_many = client.post(personal_url(anna), full_post(factors_victim=["x"] * 1500))
+    assert too_many.status_code == 400
+    assert EvaluationAnswer.objects.count() == 0
