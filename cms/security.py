@@ -2,8 +2,8 @@
 
 * `ContentSecurityPolicyMiddleware`: django-csp with a strict policy for the public site and a looser one only for
   the Wagtail and Django admin (``CONTENT_SECURITY_POLICY_ADMIN`` replaces directives under the admin prefixes).
-* `SecurityHeadersMiddleware`: Permissions-Policy everywhere; personal (token) links are never cached, never
-  indexed and never leak their URL through the Referer header.
+* `SecurityHeadersMiddleware`: Permissions-Policy everywhere; personal (token) links are never cached and never
+  indexed (the same-origin Referrer-Policy keeps them out of other sites' Referer headers).
 * `RateLimitMiddleware`: django-ratelimit on the cache for every public POST (by URL name, so every app's views are
   covered without decorating them) and for admin log-in failures and password-reset requests. Answers 429 with a
   translated page.
@@ -112,7 +112,7 @@ PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=
 
 
 class SecurityHeadersMiddleware:
-    """Permissions-Policy on every response; pages reached by a personal link are private, unindexed, no Referer."""
+    """Permissions-Policy on every response; pages reached by a personal link are private and unindexed."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -122,8 +122,10 @@ class SecurityHeadersMiddleware:
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         match = getattr(request, "resolver_match", None)
         if match is not None and "token" in match.kwargs:
+            # Referrer-Policy stays "same-origin" (SECURE_REFERRER_POLICY): other sites never see the link in a
+            # Referer, while our own forms keep their Origin header (with "no-referrer" browsers send "Origin: null"
+            # and Django's CSRF check refuses the form).
             response["Cache-Control"] = "private, no-store"
-            response["Referrer-Policy"] = "no-referrer"
             response["X-Robots-Tag"] = "noindex, nofollow"
         return response
 
