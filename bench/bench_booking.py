@@ -45,9 +45,9 @@ def _concurrent(port: int, n: int, job) -> tuple[list[float], int]:
             ok = job(client, i, prepared)
             latencies.append((time.perf_counter() - started) * 1000)
             if not ok:
-                errors.append(i)
-        except Exception:
-            errors.append(i)
+                errors.append(f"request {i}: unexpected response")
+        except Exception as exc:
+            errors.append(f"{type(exc).__name__}: {exc}")
         finally:
             client.close()
 
@@ -56,6 +56,8 @@ def _concurrent(port: int, n: int, job) -> tuple[list[float], int]:
         t.start()
     for t in threads:
         t.join()
+    if errors:
+        print(f"bench: {len(errors)} failed requests, e.g. {errors[:3]}", flush=True)
     return latencies, len(errors)
 
 
@@ -112,7 +114,10 @@ def run(smoke: bool) -> list[Result]:
     n = 40 if smoke else 200
     session = _session()
     path = reverse("workshops:register", kwargs={"session_id": session.pk})
-    with gunicorn(workers=4) as port:
+    warm_session = _session()
+    warm_path = reverse("workshops:register", kwargs={"session_id": warm_session.pk})
+    with gunicorn(workers=4, warm_paths=("/bench/bare/", path)) as port:
+        _concurrent(port, 16, Register(warm_path))  # every worker has handled a registration before we measure
         floor_lat, floor_err = _concurrent(port, n, Bare())
         lat, errors = _concurrent(port, n, Register(path))
     confirmed = Registration.objects.filter(session=session, status=Registration.Status.CONFIRMED).count()

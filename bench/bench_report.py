@@ -36,8 +36,10 @@ def _training(label: str, sessions: int):
     index = TrainingIndexPage.objects.first()
     slug = f"bench-rapport-{label}"
     existing = TrainingPage.objects.filter(slug=slug).first()
-    if existing:
+    if existing and Session.objects.filter(training=existing).exists():
         return existing, list(Session.objects.filter(training=existing))
+    if existing:
+        existing.delete()
     training = TrainingPage(title_nl=f"Benchtraining {label}", slug_nl=slug, slug_en=slug)
     index.add_child(instance=training)
     training.save_revision().publish()

@@ -124,7 +124,7 @@ def wait_for_port(port: int, timeout: float = 30) -> None:
 
 
 @contextmanager
-def gunicorn(workers: int = 2, threads: int = 1, env: dict | None = None):
+def gunicorn(workers: int = 2, threads: int = 1, env: dict | None = None, warm_paths=("/bench/bare/", "/")):
     """gunicorn serving the site (bench settings) on a free loopback port; stopped on exit."""
     port = free_port()
     proc = subprocess.Popen(
@@ -151,6 +151,7 @@ def gunicorn(workers: int = 2, threads: int = 1, env: dict | None = None):
     )
     try:
         wait_for_port(port)
+        warm(port, workers * threads, paths=warm_paths)
         yield port
     finally:
         proc.send_signal(signal.SIGTERM)
@@ -158,6 +159,23 @@ def gunicorn(workers: int = 2, threads: int = 1, env: dict | None = None):
             proc.wait(timeout=15)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+def warm(port: int, concurrency: int, paths=("/bench/bare/",), rounds: int = 3) -> None:
+    """Concurrent requests until every worker has answered a few: the figures then measure a warm server."""
+
+    def hit():
+        client = Http(port)
+        for path in paths:
+            client.get(path)
+        client.close()
+
+    for _ in range(rounds):
+        threads = [threading.Thread(target=hit) for _ in range(max(2, concurrency * 2))]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
 
 
 class Http:
