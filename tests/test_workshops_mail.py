@@ -61,6 +61,19 @@ def test_dutch_registration_gets_a_dutch_confirmation(session):
     assert str(ics_event(message)["summary"]) == "Training sexting"
 
 
+def test_waitlisted_person_is_told_so_without_calendar_or_meeting_link(session):
+    booking.register(session.pk, person(1))
+    booking.register(session.pk, person(2))
+    send_all()
+    mail.outbox.clear()
+    booking.register(session.pk, person(3, name="Wanda Waiting", language="en"))
+    sent = send_all()
+    assert [m.to for m in sent] == [["person3@example.org"]]
+    assert "waiting list" in sent[0].body
+    assert session.meeting_url not in sent[0].body
+    assert not [a for a in sent[0].attachments if (a[0] if isinstance(a, tuple) else a.filename).endswith(".ics")]
+
+
 def test_promotion_mails_the_promoted_person_once(session):
     first = booking.register(session.pk, person(1))
     booking.register(session.pk, person(2))

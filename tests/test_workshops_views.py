@@ -240,3 +240,16 @@ def test_public_pages_need_no_inline_style_or_script(client, session):
         assert "style=" not in html and "<script>" not in html, page_url
     form = client.get(url("register", "en", session_id=session.pk)).content.decode()
     assert 'class="field-hp visually-hidden" aria-hidden="true"' in form
+
+
+def test_training_page_lists_its_sessions_with_register_links(client, training, home_page):
+    from tests.test_workshops_fixtures import make_training
+
+    open_session = make_session(training, capacity=3)
+    other = make_session(make_training(home_page, slug="training-ouders", title_nl="Ouderavond"), capacity=3)
+    response = client.get(training.url)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert reverse("workshops:register", args=[open_session.pk]) in html
+    assert reverse("workshops:register", args=[other.pk]) not in html
+    assert "nog 3 plaatsen" in html

@@ -127,7 +127,7 @@ def register(session_id: int, data: RegistrationData) -> Registration:
             registration.session = session
             if status == Registration.Status.CONFIRMED:
                 _mail_registration(Trigger.REGISTRATION_CONFIRMED, registration)
-            elif getattr(Trigger, "WAITLISTED", None):  # "you are on the waiting list" (no .ics: no seat yet)
+            else:  # "you are on the waiting list" (no .ics: there is no seat yet)
                 _mail_registration(Trigger.WAITLISTED, registration, with_ics=False)
             logger.info("registration %s on session %s: %s", registration.pk, session.pk, status)
             return registration
