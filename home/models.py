@@ -242,11 +242,9 @@ class HomePage(BilingualPreviewMixin, Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         campaign = self.live_campaign()
-        featured = [
-            item.page.specific
-            for item in self.featured_pages.select_related("page").all()
-            if item.page and item.page.live
-        ]
+        order = list(self.featured_pages.values_list("page_id", flat=True))
+        pages = {page.pk: page for page in Page.objects.live().public().filter(pk__in=order).specific()}
+        featured = [pages[pk] for pk in order if pk in pages]
         context.update(
             campaign=campaign,
             next_campaign=None if campaign else self.next_campaign(),

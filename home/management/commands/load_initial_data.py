@@ -8,7 +8,7 @@ from django.db import transaction
 from wagtail.models import Page, Site
 
 from home.demo_content import ensure_demo_content
-from home.models import HomePage
+from home.models import HomePage, SiteSettings
 
 DEMO_EDITOR = {"username": "editor", "password": "qpido-demo-2026", "email": "editor@example.org"}
 
@@ -28,6 +28,7 @@ class Command(BaseCommand):
             home, created = self.ensure_home_page()
             self.stdout.write(f"home page: {'created' if created else 'present'} (id {home.pk})")
             site = Site.objects.get(is_default_site=True)
+            SiteSettings.for_site(site)  # the settings row exists from the start (pages read it on every view)
             pages_before = Page.objects.count()
             if not options["no_demo"]:
                 ensure_demo_content(home, site)
