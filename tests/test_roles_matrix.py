@@ -149,7 +149,7 @@ def check(client, method, url, expected, *, own_secret=None, other_secret=None, 
 
 
 def rows(w):
-    own, other, lesson = w["own"], w["own"].pk, w["lesson"]
+    own, lesson = w["own"], w["lesson"]
     own_mail, other_mail = w["regs"]["own"].email, w["regs"]["other"].email
     own_name, other_name = w["regs"]["own"].name, w["regs"]["other"].name
     parts = reverse("workshops_registration:index")
@@ -172,7 +172,14 @@ def rows(w):
         ("sessions", "GET", reverse("workshops_session:index"), (DENY, ALLOW, OWN), None, None),
         ("add a session", "GET", reverse("workshops_session:add"), (DENY, ALLOW, DENY), None, None),
         ("edit a session", "GET", reverse("workshops_session:edit", args=[own.pk]), (DENY, ALLOW, DENY), None, None),
-        ("cancel a session", "GET", reverse("workshops_session:cancel", args=[own.pk]), (DENY, ALLOW, DENY), None, None),
+        (
+            "cancel a session",
+            "GET",
+            reverse("workshops_session:cancel", args=[own.pk]),
+            (DENY, ALLOW, DENY),
+            None,
+            None,
+        ),
         (
             "duplicate a session",
             "POST",
