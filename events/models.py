@@ -208,7 +208,10 @@ class MailRule(models.Model):
         return self.name
 
     def clean(self):
-        if self.trigger in Trigger.TIMED and not self.offset_hours and self.trigger == Trigger.BEFORE_START:
+        self.training_key = str(self.training_key or "").rsplit(":", 1)[-1].strip()
+        if self.training_key and not self.training_key.isdigit():
+            raise ValidationError({"training_key": _("Give the page id of the training (a number), or leave empty.")})
+        if self.trigger == Trigger.BEFORE_START and not self.offset_hours:
             raise ValidationError({"offset_hours": _("Give the number of hours before the start.")})
 
     @property

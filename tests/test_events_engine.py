@@ -161,7 +161,7 @@ def test_per_training_override_replaces_the_general_rule():
     MailRule.objects.create(
         key="confirmation", name="override", trigger=general.trigger, template=other, training_key="999"
     )
-    fire(Trigger.REGISTRATION_CONFIRMED, [recipient_for(reg)], scope="session:1", training_key="999")
+    fire(Trigger.REGISTRATION_CONFIRMED, [recipient_for(reg)], scope="session:1", training_key="training:999")
     fire(Trigger.REGISTRATION_CONFIRMED, [recipient_for(reg)], scope="session:2", training_key="5")
     rows = {row.scope: row.rule for row in OutboxMail.objects.all()}
     assert rows["session:1"].training_key == "999" and rows["session:2"] == general
@@ -261,3 +261,23 @@ def test_promoted_after_the_homework_moment_gets_the_homework_at_once(django_cap
         waiting.refresh_from_db()
         fire(Trigger.PROMOTED, [recipient_for(waiting)], scope=f"session:{session.pk}")
     assert rule_keys(waiting) == ["homework", "promoted", "waitlisted"]  # no reminder: its moment is still ahead
+
+
+def test_cancelling_a_session_cancels_its_planned_mail_and_sends_the_notice():
+    session = make_session(timezone.now() + timedelta(days=10))
+    reg = register(session, "Anna de Vries")
+    fire(Trigger.REGISTRATION_CONFIRMED, [recipient_for(reg)], scope=f"session:{session.pk}")
+    schedule.send_now(MailRule.objects.get(key="reminder"), f"session:{session.pk}")
+    fire(Trigger.SESSION_CANCELLED, [recipient_for(reg)], scope=f"session:{session.pk}")
+    status = dict(OutboxMail.objects.values_list("rule_key", "status"))
+    assert status == {"confirmation": "cancelled", "reminder": "cancelled", "cancelled": "queued"}
+
+
+def test_rule_training_key_accepts_the_workshops_form_and_refuses_text():
+    rule = MailRule.objects.get(key="homework")
+    rule.pk, rule.training_key = None, "training:12"
+    rule.full_clean()
+    assert rule.training_key == "12"
+    rule.training_key = "sexting"
+    with pytest.raises(ValidationError):
+        rule.full_clean()

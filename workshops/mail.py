@@ -178,6 +178,12 @@ def _audience_filter(audience: str) -> Q:
     return Q(status__in=[R.CONFIRMED, R.ATTENDED])
 
 
+def _training_id(training_key) -> int | None:
+    """The engine's training key ("5" or "training:5") as a page id; None for anything else."""
+    value = str(training_key).rsplit(":", 1)[-1].strip()
+    return int(value) if value.isdigit() else None
+
+
 class SessionMailProvider:
     """Answers the minute tick: which registrations a timed rule should mail now. One indexed query per rule:
     sessions are found by their (indexed) start or end within the tick's window, registrations through the
@@ -188,10 +194,28 @@ class SessionMailProvider:
     def _base(self, audience: str, training_key, exclude_training_keys):
         qs = Registration.objects.filter(_audience_filter(audience)).exclude(session__status=Session.Status.CANCELLED)
         if training_key:
-            qs = qs.filter(session__training_id=int(training_key))
+            qs = qs.filter(session__training_id=_training_id(training_key))
         elif exclude_training_keys:
-            qs = qs.exclude(session__training_id__in=[int(k) for k in exclude_training_keys])
+            qs = qs.exclude(session__training_id__in=[_training_id(k) for k in exclude_training_keys])
         return qs
+
+    def anything_due(self, specs, now) -> bool:
+        """One indexed look: does any session start or end inside one of these windows, or did anyone register
+        since the earliest window (for "send late" rules)? Lets a tick with nothing due cost one or two queries."""
+        windows = Q()
+        late_since = None
+        for trigger, offset, since, send_late in specs:
+            if trigger == Trigger.BEFORE_START:
+                windows |= Q(starts_at__gt=max(since + offset, now), starts_at__lte=now + offset)
+                if send_late:
+                    late_since = since if late_since is None else min(late_since, since)
+            elif trigger == Trigger.AFTER_END:
+                windows |= Q(ends_at__gt=since - offset, ends_at__lte=now - offset)
+        if windows and Session.objects.filter(windows).exclude(status=Session.Status.CANCELLED).exists():
+            return True
+        if late_since is not None:
+            return Registration.objects.filter(created_at__gt=late_since, created_at__lte=now).exists()
+        return False
 
     def due(
         self,
@@ -258,9 +282,11 @@ class SessionMailProvider:
                     yield registration
 
     def _dues(self, querysets):
-        organisation = _organisation_name() or "Qpido"
+        organisation = None
         cache: dict = {}
         for registration in self._registrations(querysets):
+            if organisation is None:
+                organisation = _organisation_name() or "Qpido"
             session = registration.session
             language = registration.language if registration.language in ("nl", "en") else "nl"
             yield Due(
@@ -271,7 +297,7 @@ class SessionMailProvider:
                     language=language,
                     context=context_for(registration, language, organisation, cache),
                 ),
-                training_key=str(session.training_id) if session.training_id else None,
+                training_key=f"training:{session.training_id}" if session.training_id else None,
             )
 
     def summary(self, scope: str, user=None) -> dict | None:

@@ -41,9 +41,15 @@ _EMAIL = re.compile(r"[^\s<>@]+@[^\s<>@]+")
 
 
 # --- which rules apply --------------------------------------------------------------------------------------
+def normalise_training_key(training_key) -> str:
+    """ "training:5", "5" and 5 all name the same training: rules store the bare id."""
+    return str(training_key or "").rsplit(":", 1)[-1].strip()
+
+
 def rules_for(trigger: str, training_key: str | None) -> list[MailRule]:
     """Active rules for this trigger; a rule for this training replaces the general rule with the same key."""
-    keys = [""] + ([str(training_key)] if training_key else [])
+    training_key = normalise_training_key(training_key)
+    keys = [""] + ([training_key] if training_key else [])
     chosen: dict[str, MailRule] = {}
     for rule in MailRule.objects.filter(trigger=trigger, training_key__in=keys).select_related("template"):
         if rule.key not in chosen or rule.training_key:
@@ -142,6 +148,8 @@ def fire_rules(
     occurrence: str = "",
 ) -> int:
     """Immediate triggers: one row per (active rule, recipient); see events.api.fire."""
+    if trigger == Trigger.SESSION_CANCELLED:
+        cancel_pending(scope)  # nothing planned for a cancelled session goes out any more
     rules = rules_for(trigger, training_key)
     rows = [build_row(rule, scope, recipient, occurrence) for rule in rules for recipient in recipients]
     if trigger in JOIN_TRIGGERS:

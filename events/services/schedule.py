@@ -23,64 +23,72 @@ FIRST_LOOK_BACK = timedelta(hours=1)  # a new rule does not mail moments from lo
 MAX_LOOK_BACK = timedelta(days=7)  # after a long outage, catch up at most this far
 
 
-def _overridden_trainings(rule: MailRule) -> tuple[str, ...]:
-    if rule.training_key:
-        return ()
-    return tuple(
-        MailRule.objects.filter(key=rule.key, trigger=rule.trigger)
-        .exclude(training_key="")
-        .values_list("training_key", flat=True)
-    )
+def _windows(rules: list[MailRule], now: datetime) -> list[tuple[MailRule, datetime]]:
+    windows = []
+    for rule in rules:
+        if not rule.is_active:
+            continue
+        since = rule.checked_until or (now - FIRST_LOOK_BACK)
+        since = max(since, now - MAX_LOOK_BACK)
+        if since < now:
+            windows.append((rule, since))
+    return windows
 
 
-def due_rows(rule: MailRule, since: datetime, now: datetime) -> list:
+def _overrides(rules: list[MailRule]) -> dict[tuple[str, str], tuple[str, ...]]:
+    """(key, trigger) → trainings that have their own rule (active or not) replacing the general one."""
+    found: dict[tuple[str, str], list[str]] = {}
+    for rule in rules:
+        if rule.training_key:
+            found.setdefault((rule.key, rule.trigger), []).append(rule.training_key)
+    return {key: tuple(value) for key, value in found.items()}
+
+
+def due_rows(windows, overrides, now: datetime) -> list:
     rows = []
     for provider in providers():
-        if rule.trigger not in getattr(provider, "triggers", ()):
+        triggers = getattr(provider, "triggers", ())
+        mine = [(rule, since) for rule, since in windows if rule.trigger in triggers]
+        if not mine:
             continue
-        for due in provider.due(
-            trigger=rule.trigger,
-            offset=rule.offset,
-            audience=rule.audience,
-            training_key=rule.training_key or None,
-            now=now,
-            since=since,
-            send_late=rule.send_late,
-            exclude_training_keys=_overridden_trainings(rule),
-        ):
-            rows.append(outbox.build_row(rule, due.scope, due.recipient, due.occurrence))
+        anything_due = getattr(provider, "anything_due", None)
+        specs = [(rule.trigger, rule.offset, since, rule.send_late) for rule, since in mine]
+        if anything_due is not None and not anything_due(specs, now):
+            continue  # one cheap indexed look instead of a query per rule when nothing is due
+        for rule, since in mine:
+            for due in provider.due(
+                trigger=rule.trigger,
+                offset=rule.offset,
+                audience=rule.audience,
+                training_key=rule.training_key or None,
+                now=now,
+                since=since,
+                send_late=rule.send_late,
+                exclude_training_keys=() if rule.training_key else overrides.get((rule.key, rule.trigger), ()),
+            ):
+                rows.append(outbox.build_row(rule, due.scope, due.recipient, due.occurrence))
     return rows
 
 
-def run_rule(rule_id: int, now: datetime) -> int:
-    """Insert the due mails of one rule for (checked_until, now] and move its watermark; returns rows created."""
-    with transaction.atomic():
-        rule = (
-            MailRule.objects.select_for_update(skip_locked=True)
-            .select_related("template")
-            .filter(pk=rule_id, is_active=True)
-            .first()
-        )
-        if rule is None:
-            return 0
-        since = rule.checked_until or (now - FIRST_LOOK_BACK)
-        since = max(since, now - MAX_LOOK_BACK)
-        if since >= now:
-            return 0
-        created = outbox.queue_rows(due_rows(rule, since, now))
-        MailRule.objects.filter(pk=rule.pk).update(checked_until=now)
-    return len(created)
-
-
 def tick(now: datetime | None = None) -> dict:
-    """The minute tick: timed rules → outbox rows; then hand over queued rows that are due (new or retrying)."""
+    """The minute tick: timed rules → outbox rows for (checked_until, now]; then hand over queued rows that are
+    due (new or waiting for a retry). Rules are locked (skip locked) so overlapping ticks do not do work twice."""
     now = now or timezone.now()
     created = 0
-    rule_ids = MailRule.objects.filter(is_active=True, trigger__in=Trigger.TIMED).values_list("pk", flat=True)
-    for rule_id in list(rule_ids):
-        created += run_rule(rule_id, now)
+    with transaction.atomic():
+        rules = list(
+            MailRule.objects.select_for_update(skip_locked=True)
+            .select_related("template")
+            .filter(trigger__in=Trigger.TIMED)
+            .order_by("pk")
+        )
+        windows = _windows(rules, now)
+        if windows:
+            created = len(outbox.queue_rows(due_rows(windows, _overrides(rules), now)))
+            MailRule.objects.filter(pk__in=[rule.pk for rule, _since in windows]).update(checked_until=now)
     enqueued = outbox.enqueue_due(now)
-    logger.info("tick: %d mails created, %d handed to the worker", created, enqueued)
+    if created or enqueued:
+        logger.info("tick: %d mails created, %d handed to the worker", created, enqueued)
     return {"created": created, "enqueued": enqueued}
 
 
