@@ -197,6 +197,8 @@ def tabs(content, details=None, details_heading=None):
 class HomePage(BilingualPreviewMixin, Page):
     """The root of the site: introduction, today's campaign, featured lessons and trainings, help and contact."""
 
+    page_description = _("The start page: introduction, campaign, featured lessons and trainings, help and contact.")
+
     intro = RichTextField(_("introduction"), blank=True)
     help_teaser = models.TextField(
         _("help teaser"),
@@ -274,6 +276,10 @@ class HomeFeaturedPage(Orderable):
 class ContentPage(BilingualPreviewMixin, Page):
     """A general page for what the organisation also offers (programmes, custom trainings, about us)."""
 
+    page_description = _(
+        "A general page, e.g. a programme such as Romeo & Julia, custom trainings or the online platform."
+    )
+
     intro = models.TextField(_("introduction"), blank=True, help_text=_("One or two sentences shown in bold."))
     body = RichTextField(_("body"), blank=True, help_text=_("Plain text. Use 'Sections' for images, videos or FAQ."))
     sections = StreamField(BodyBlock(), verbose_name=_("sections"), blank=True)
@@ -301,6 +307,8 @@ class ContentPage(BilingualPreviewMixin, Page):
 
 class ContactPage(BilingualPreviewMixin, Page):
     """Every way to reach the organisation, taken from the site settings so it is entered once."""
+
+    page_description = _("Every way to reach the organisation; the details come from the site settings.")
 
     intro = models.TextField(_("introduction"), blank=True)
     body = RichTextField(_("body"), blank=True, features=ONLINE_RULE_FEATURES)
@@ -338,6 +346,8 @@ YEAR_WORD = {
 
 class LessonIndexPage(BilingualPreviewMixin, Page):
     """Lists the lessons; visitors filter by theme and school type with plain links (?theme=…&audience=…)."""
+
+    page_description = _("The list of lessons, with a filter by theme and school type.")
 
     intro = RichTextField(_("introduction"), blank=True, features=ONLINE_RULE_FEATURES)
 
@@ -380,6 +390,8 @@ class LessonIndexPage(BilingualPreviewMixin, Page):
 
 class LessonPage(BilingualPreviewMixin, Page):
     """An in-school lesson (e.g. "Liefde is…", "Sexting & Grooming") that a school can request."""
+
+    page_description = _("One in-school lesson a school can request.")
 
     intro = models.TextField(_("introduction"), blank=True, help_text=_("What the lesson is about, in two lines."))
     themes = ParentalManyToManyField(Theme, verbose_name=_("themes"), related_name="lessons", blank=True)
@@ -469,6 +481,8 @@ class TrainingAudience(models.TextChoices):
 class TrainingIndexPage(BilingualPreviewMixin, Page):
     """Lists the trainings, grouped by who they are for."""
 
+    page_description = _("The list of trainings.")
+
     intro = RichTextField(_("introduction"), blank=True, features=ONLINE_RULE_FEATURES)
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
@@ -497,6 +511,8 @@ class TrainingIndexPage(BilingualPreviewMixin, Page):
 
 class TrainingPage(BilingualPreviewMixin, Page):
     """A training for professionals or parents; its sessions live in workshops.Session."""
+
+    page_description = _("One training with its agenda, preparation and upcoming sessions.")
 
     intro = models.TextField(_("introduction"), blank=True, help_text=_("What participants get out of it."))
     audience = models.CharField(
@@ -603,6 +619,8 @@ class TrainingAgendaStep(Orderable):
 class CampaignIndexPage(BilingualPreviewMixin, Page):
     """Lists the campaign weeks: running and coming first, then past ones."""
 
+    page_description = _("The list of campaign weeks.")
+
     intro = RichTextField(_("introduction"), blank=True, features=ONLINE_RULE_FEATURES)
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
@@ -629,6 +647,8 @@ class CampaignIndexPage(BilingualPreviewMixin, Page):
 
 class CampaignPage(BilingualPreviewMixin, Page):
     """A campaign week (e.g. Week van de Liefde); shown on the home page while it runs."""
+
+    page_description = _("A campaign week; shown on the home page while it runs.")
 
     start_date = models.DateField(_("start date"))
     end_date = models.DateField(_("end date"))
@@ -682,6 +702,8 @@ class CampaignPage(BilingualPreviewMixin, Page):
 
 class HelpLinksPage(BilingualPreviewMixin, Page):
     """The directory of help organisations, grouped by topic, with a topic filter and a quick exit."""
+
+    page_description = _("The help organisations by topic, with a quick exit.")
 
     intro = RichTextField(_("introduction"), blank=True, features=ONLINE_RULE_FEATURES)
 
