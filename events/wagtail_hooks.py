@@ -56,7 +56,9 @@ class OutboxViewSet(SnippetViewSet):
     icon = "mail"
     menu_label = _("Outbox")
     inspect_view_enabled = True
-    list_display = ["rule_key", "scope", "language", "status", "attempts", "due_at", "sent_at", "last_error"]
+    list_display = ["rule_key", "scope", "to_email", "language", "status", "attempts", "sent_at", "last_error"]
+    search_fields = ["to_email", "subject", "scope"]
+    search_backend_name = None  # plain database filtering: the outbox is not in the search index
     list_filter = {"status": ["exact"], "rule": ["exact"], "scope": ["exact"]}
     inspect_view_fields = [
         "rule_key",

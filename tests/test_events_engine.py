@@ -281,3 +281,30 @@ def test_rule_training_key_accepts_the_workshops_form_and_refuses_text():
     rule.training_key = "sexting"
     with pytest.raises(ValidationError):
         rule.full_clean()
+
+
+def test_trainer_sees_who_is_prepared_only_for_their_own_session(client):
+    from django.contrib.auth.models import Permission, User
+
+    session = make_session(timezone.now() + timedelta(days=10))
+    other = make_session(timezone.now() + timedelta(days=11))
+    register(session, "Anna de Vries")
+    register(other, "Geheim Persoon")
+    trainer = User.objects.create_user("trainer", password="x")
+    trainer.user_permissions.add(Permission.objects.get(codename="access_admin"))
+    session.trainers.add(trainer)
+    client.force_login(trainer)
+    own = client.get(reverse("events_scope", args=[f"session:{session.pk}"]))
+    assert own.status_code == 200 and "Anna de Vries" in own.content.decode()
+    refused = client.get(reverse("events_scope", args=[f"session:{other.pk}"]))
+    assert refused.status_code in (302, 403)  # Wagtail turns "permission denied" into a redirect with a message
+    assert "Geheim Persoon" not in refused.content.decode()
+    assert client.get(reverse("events_send_now")).status_code in (302, 403)
+
+
+def test_outbox_search_finds_mail_to_one_person(admin_client):
+    session = make_session(timezone.now() + timedelta(days=10))
+    anna, piet = register(session, "Anna de Vries"), register(session, "Piet Jansen")
+    fire(Trigger.REGISTRATION_CONFIRMED, [recipient_for(anna), recipient_for(piet)], scope=f"session:{session.pk}")
+    page = admin_client.get(reverse("wagtailsnippets_events_outboxmail:list") + "?q=piet@").content.decode()
+    assert "piet@example.org" in page and "anna@example.org" not in page
