@@ -102,6 +102,7 @@ def test_coordinator_sees_all_and_filters(client, coordinator, trainers, two_ses
     client.force_login(coordinator)
     index = client.get(reverse("workshops_session:index"))
     assert {s.pk for s in index.context["object_list"]} == {mine.pk, other.pk}
+    assert "1/1 (+1)" in index.content.decode()  # seats taken / capacity (+ waiting)
     by_trainer = client.get(reverse("workshops_session:index") + f"?trainer={trainers[1].pk}")
     assert [s.pk for s in by_trainer.context["object_list"]] == [other.pk]
     past = make_session(mine.training, days=-10)

@@ -13,6 +13,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils import timezone, translation
@@ -91,8 +92,7 @@ def _training_pages():
 
 class SeatsColumn(Column):
     def get_value(self, instance):
-        taken = instance.registrations.filter(status__in=Registration.HOLDS_SEAT).count()
-        waiting = instance.registrations.filter(status=Registration.Status.WAITLISTED).count()
+        taken, waiting = instance.seats_taken_count, instance.waiting_count  # annotated by SessionIndexView
         seats = f"{taken}/{instance.capacity}" if instance.capacity is not None else f"{taken}/∞"
         return f"{seats} (+{waiting})" if waiting else seats
 
@@ -105,7 +105,10 @@ class LocalTimeColumn(Column):
 
 class SessionIndexView(IndexView):
     def get_base_queryset(self):
-        return sessions_for(self.request.user)
+        return sessions_for(self.request.user).annotate(
+            seats_taken_count=Count("registrations", filter=Q(registrations__status__in=Registration.HOLDS_SEAT)),
+            waiting_count=Count("registrations", filter=Q(registrations__status=Registration.Status.WAITLISTED)),
+        )
 
     def get_list_more_buttons(self, instance):
         buttons = super().get_list_more_buttons(instance)

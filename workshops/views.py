@@ -163,7 +163,7 @@ def calendar_feed(request):
     except LookupError:
         campaign_model = None
     if campaign_model is not None:
-        campaigns = campaign_model.objects.live().public().specific() if hasattr(campaign_model, "objects") else []
+        campaigns = campaign_model.objects.live().public()
     return _ics_response(feed_ics(sessions, campaigns), "calendar.ics", attachment=False)
 
 
