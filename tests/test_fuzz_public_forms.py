@@ -1,0 +1,427 @@
+"""Hypothesis posts generated input to every public form and token URL: never a 5xx, and invalid input gets field
+errors in the page's language.
+
+Generated input: odd Unicode (combining marks, right-to-left, emoji, NUL and other control characters), very long
+values, HTML and SQL fragments, missing fields, duplicated fields, and forged, truncated or wrong-purpose tokens.
+
+Profiles (environment variable FUZZ_PROFILE): "ci" (default, a few examples per target, run by `make test`) and
+"slow" (`make test-slow`, used by the test marked `slow` that sends at least 10,000 requests and prints the count).
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+import re
+from collections import Counter
+from pathlib import Path
+from urllib.parse import quote
+
+import polib
+import pytest
+from django.conf import settings as django_settings
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone, translation
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+settings.register_profile(
+    "ci",
+    max_examples=12,
+    deadline=None,
+    derandomize=False,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+settings.register_profile(
+    "slow",
+    max_examples=700,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+settings.load_profile(os.environ.get("FUZZ_PROFILE", "ci"))
+
+SLOW_MINIMUM_REQUESTS = 10_000
+REQUESTS: Counter = Counter()
+
+NASTY = [
+    "",
+    " ",
+    "\x00",
+    "a\x00b",
+    "\u202eevil\u202c",
+    "Z\u0351\u0350\u034e\u0353a\u0324\u0345l\u0327g\u0326o",
+    "👩‍👩‍👧‍👦" * 20,
+    "\ufeff",
+    "\r\n\t",
+    "<script>alert(1)</script>",
+    '"><img src=x onerror=alert(1)>',
+    "'; DROP TABLE workshops_registration; --",
+    "' OR '1'='1",
+    "%00%27%22",
+    "{{ settings.SECRET_KEY }}",
+    "{% debug %}",
+    "../../etc/passwd",
+    "http://evil.example/",
+    "a@b",
+    "person@example.org",
+    "x" * 5000,
+    "ü" * 300,
+    "9" * 40,
+    "-1",
+    "0",
+    "1e309",
+    "2026-02-30",
+    "31-12-2030",
+    "nl",
+    "en",
+    "on",
+    "true",
+]
+text_values = st.one_of(
+    st.sampled_from(NASTY),
+    st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=60),
+    st.text(alphabet=st.characters(blacklist_categories=("Cs",)), min_size=250, max_size=400),
+    st.integers(min_value=-(10**12), max_value=10**12).map(str),
+    st.dates().map(lambda d: d.isoformat()),
+)
+# a field is missing, present once, or sent two or three times (duplicated fields)
+field_value = st.one_of(st.none(), text_values, st.lists(text_values, min_size=2, max_size=3))
+
+
+def form_data(fields: list[str], extra_keys: bool = True):
+    base = st.fixed_dictionaries({name: field_value for name in fields})
+    extras = st.dictionaries(st.sampled_from(["csrfmiddlewaretoken", "id", "pk", "status", "__proto__"]), text_values)
+    return st.tuples(base, extras if extra_keys else st.just({})).map(
+        lambda pair: {k: v for k, v in {**pair[0], **pair[1]}.items() if v is not None}
+    )
+
+
+def token_values(valid_tokens: list[str]):
+    def mutate(token_and_index):
+        token, index = token_and_index
+        index %= max(len(token), 1)
+        return token[:index] + ("A" if token[index : index + 1] != "A" else "B") + token[index + 1 :]
+
+    valid = st.sampled_from(valid_tokens) if valid_tokens else st.nothing()
+    return st.one_of(
+        st.text(
+            alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="/"), min_size=1, max_size=80
+        ),
+        st.sampled_from(NASTY).filter(lambda t: t and "/" not in t),
+        st.tuples(valid, st.integers(min_value=0, max_value=200)).map(mutate),
+        valid.map(lambda t: t[: len(t) // 2]),
+        valid.map(lambda t: t + ":x"),
+        valid,
+    )
+
+
+# --- the page's language ---------------------------------------------------------------------------------------
+
+
+def _catalogue_pairs() -> list[tuple[str, str]]:
+    pairs = []
+    for po in Path(django_settings.BASE_DIR).glob("**/locale/nl/LC_MESSAGES/django.po"):
+        if ".venv" in po.parts:
+            continue
+        for entry in polib.pofile(str(po)):
+            if entry.msgstr and entry.msgstr != entry.msgid and not entry.obsolete and len(entry.msgid) > 12:
+                pairs.append((entry.msgid, entry.msgstr))
+    return pairs
+
+
+CATALOGUE = _catalogue_pairs()
+ENGLISH_ONLY = {msgid for msgid, _ in CATALOGUE}
+DUTCH_ONLY = {msgstr for _, msgstr in CATALOGUE}
+ERROR_TEXT = re.compile(r'<ul class="errorlist[^"]*"[^>]*>(.*?)</ul>', re.DOTALL)
+ERROR_MARKERS = ('class="errorlist', 'role="alert"', "form-errors", "field-error", "notice-closed")
+
+
+def error_messages(html: str) -> list[str]:
+    messages = []
+    for block in ERROR_TEXT.findall(html):
+        messages += [re.sub(r"<[^>]+>", "", item).strip() for item in re.findall(r"<li>(.*?)</li>", block, re.DOTALL)]
+    return [m for m in messages if m]
+
+
+def check_response(response, language: str, *, form: bool, where: str):
+    REQUESTS[where] += 1
+    assert response.status_code < 500, f"{where}: {response.status_code}"
+    if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
+        return
+    html = response.content.decode()
+    assert f'<html lang="{language}"' in html, f"{where}: the page is not in {language}"
+    if form and response.request["REQUEST_METHOD"] == "POST":
+        assert any(marker in html for marker in ERROR_MARKERS), f"{where}: refused input but no error is shown"
+    wrong = DUTCH_ONLY if language == "en" else ENGLISH_ONLY
+    for message in error_messages(html):
+        assert message not in wrong, f"{where}: error in the wrong language: {message!r}"
+
+
+# --- the site under test ---------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def fuzz_site(db):
+    from django.core.management import call_command
+
+    from home.models import LessonPage, TrainingPage
+    from workshops import tokens
+    from workshops.models import Registration, SchoolBookingRequest, Session
+    from workshops.services.evaluation import edit_token, room_token
+
+    call_command("load_initial_data", verbosity=0, stdout=open(os.devnull, "w"))
+    training, lesson = TrainingPage.objects.live().first(), LessonPage.objects.live().first()
+    start = timezone.now() + datetime.timedelta(days=10)
+    future = Session.objects.create(
+        training=training, starts_at=start, ends_at=start + datetime.timedelta(hours=2), capacity=3
+    )
+    past = Session.objects.create(
+        training=training,
+        starts_at=timezone.now() - datetime.timedelta(hours=5),
+        ends_at=timezone.now() - datetime.timedelta(hours=2),
+    )
+    registration = Registration.objects.create(
+        session=future, name="Fuzz Person", email="fuzz@example.org", status="confirmed", consent_at=start
+    )
+    participant = Registration.objects.create(
+        session=past, name="Fuzz Participant", email="fuzz.p@example.org", status="attended", consent_at=start
+    )
+    school = SchoolBookingRequest.objects.create(
+        lesson=lesson,
+        school_name="Fuzz school",
+        contact_name="Fuzz contact",
+        email="school@example.org",
+        phone="020 123 4567",
+        town="Utrecht",
+        school_type="primary",
+        year_group="7",
+        groups=1,
+        pupils=20,
+        date_1=(start + datetime.timedelta(days=20)).date(),
+    )
+    return {
+        "future": future,
+        "lesson": lesson,
+        "manage": [tokens.make_token(registration, "manage")],
+        "homework": [tokens.make_token(registration, "homework")],
+        "evaluation": [tokens.make_token(participant, "evaluation"), tokens.make_token(registration, "manage")],
+        "school": [tokens.make_token(school, "school")],
+        "room": [room_token(past)],
+        "edit": [edit_token("not-a-real-key")],
+    }
+
+
+def url(name: str, language: str, *args) -> str:
+    with translation.override(language):
+        return reverse(name, args=[quote(str(a), safe="") if isinstance(a, str) else a for a in args])
+
+
+REGISTRATION_FIELDS = ["name", "email", "organisation", "role", "language", "consent", "website"]
+SCHOOL_FIELDS = [
+    "school_name",
+    "contact_name",
+    "email",
+    "phone",
+    "town",
+    "school_type",
+    "year_group",
+    "groups",
+    "pupils",
+    "date_1",
+    "part_of_day_1",
+    "date_2",
+    "part_of_day_2",
+    "date_3",
+    "part_of_day_3",
+    "remarks",
+    "consent",
+    "website",
+]
+EVALUATION_FIELDS = [
+    "suggestions_professional",
+    "factors_professional",
+    "factors_environment",
+    "factors_victim",
+    "top_1",
+    "top_2",
+    "top_3",
+    "new_insights",
+    "learned",
+    "needs",
+    "actions_text",
+    "actions_owner",
+    "actions_due",
+    "rating_session",
+    "rating_material",
+    "did_homework",
+    "comment",
+    "respondent_name",
+    "more_rows",
+    "save",
+]
+languages = st.sampled_from(["nl", "en"])
+client = Client(raise_request_exception=True)
+
+
+def fuzz_registration(site, language, data):
+    response = client.post(url("workshops:register", language, site["future"].pk), data)
+    check_response(response, language, form=True, where="register")
+
+
+def fuzz_school_request(site, language, data):
+    response = client.post(url("workshops:school_request", language, site["lesson"].pk), data)
+    check_response(response, language, form=True, where="school request")
+
+
+def fuzz_manage(site, language, token, data):
+    target = url("workshops:manage", language, token)
+    check_response(client.get(target), language, form=False, where="manage (GET)")
+    check_response(client.post(target, data), language, form=False, where="manage (POST)")
+    check_response(client.get(url("workshops:registered", language, token)), language, form=False, where="registered")
+    check_response(client.get(url("workshops:manage_ics", language, token)), language, form=False, where="manage .ics")
+
+
+def fuzz_homework(site, language, token, kind):
+    target = url("workshops:homework", language, token, kind)
+    check_response(client.get(target), language, form=False, where="homework link")
+
+
+def fuzz_school_response(site, language, token, data):
+    target = url("workshops:school_response", language, token)
+    check_response(client.get(target), language, form=False, where="school response (GET)")
+    check_response(client.post(target, data), language, form=False, where="school response (POST)")
+
+
+def fuzz_evaluation(site, language, token, kind, data):
+    target = url(f"evaluation:{kind}", language, token)
+    check_response(client.get(target), language, form=False, where=f"evaluation {kind} (GET)")
+    response = client.post(target, data)
+    check_response(response, language, form=False, where=f"evaluation {kind} (POST)")
+
+
+def fuzz_search_and_language(site, language, query, data):
+    with translation.override(language):
+        search = reverse("home:search")
+    check_response(client.get(search, {"q": query}), language, form=False, where="search")
+    REQUESTS["set language"] += 1
+    assert client.post("/i18n/setlang/", data).status_code < 500
+
+
+# --- make test: a few examples per target ----------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+@given(language=languages, data=form_data(REGISTRATION_FIELDS))
+def test_fuzz_registration_form(fuzz_site, language, data):
+    fuzz_registration(fuzz_site, language, data)
+
+
+@pytest.mark.django_db
+@given(language=languages, data=form_data(SCHOOL_FIELDS))
+def test_fuzz_school_request_form(fuzz_site, language, data):
+    fuzz_school_request(fuzz_site, language, data)
+
+
+@pytest.mark.django_db
+@given(language=languages, choice=st.data())
+def test_fuzz_manage_links(fuzz_site, language, choice):
+    token = choice.draw(token_values(fuzz_site["manage"]))
+    data = choice.draw(form_data(["action"]))
+    fuzz_manage(fuzz_site, language, token, data)
+
+
+@pytest.mark.django_db
+@given(language=languages, choice=st.data())
+def test_fuzz_homework_links(fuzz_site, language, choice):
+    token = choice.draw(token_values(fuzz_site["homework"]))
+    kind = choice.draw(
+        st.one_of(
+            st.sampled_from(["podcast", "background", "cheat-sheet"]),
+            st.from_regex(r"[-a-z0-9_]{1,30}", fullmatch=True),
+        )
+    )
+    fuzz_homework(fuzz_site, language, token, kind)
+
+
+@pytest.mark.django_db
+@given(language=languages, choice=st.data())
+def test_fuzz_school_response_links(fuzz_site, language, choice):
+    token = choice.draw(token_values(fuzz_site["school"]))
+    data = choice.draw(form_data(["action"]))
+    fuzz_school_response(fuzz_site, language, token, data)
+
+
+@pytest.mark.django_db
+@given(language=languages, choice=st.data())
+def test_fuzz_evaluation_form_and_links(fuzz_site, language, choice):
+    kind = choice.draw(st.sampled_from(["answer", "room", "edit"]))
+    source = {"answer": "evaluation", "room": "room", "edit": "edit"}[kind]
+    token = choice.draw(token_values(fuzz_site[source]))
+    data = choice.draw(form_data(EVALUATION_FIELDS))
+    fuzz_evaluation(fuzz_site, language, token, kind, data)
+
+
+@pytest.mark.django_db
+@given(language=languages, query=text_values, data=form_data(["language", "next"]))
+def test_fuzz_search_and_language_switch(fuzz_site, language, query, data):
+    fuzz_search_and_language(fuzz_site, language, query, data)
+
+
+# --- make test-slow: at least 10,000 generated requests --------------------------------------------------------
+
+
+@pytest.mark.slow
+@pytest.mark.django_db
+def test_fuzz_everything_ten_thousand_requests(fuzz_site):
+    """Runs every target with the "slow" profile's example count until at least 10,000 requests were sent."""
+    REQUESTS.clear()
+    examples = settings.get_profile("slow").max_examples
+    slow = settings(settings.get_profile("slow"), max_examples=examples)
+    site = fuzz_site
+
+    @slow
+    @given(language=languages, data=form_data(REGISTRATION_FIELDS))
+    def registration(language, data):
+        fuzz_registration(site, language, data)
+
+    @slow
+    @given(language=languages, data=form_data(SCHOOL_FIELDS))
+    def school(language, data):
+        fuzz_school_request(site, language, data)
+
+    @slow
+    @given(language=languages, choice=st.data())
+    def links(language, choice):
+        fuzz_manage(site, language, choice.draw(token_values(site["manage"])), choice.draw(form_data(["action"])))
+        fuzz_homework(site, language, choice.draw(token_values(site["homework"])), "podcast")
+        fuzz_school_response(
+            site, language, choice.draw(token_values(site["school"])), choice.draw(form_data(["action"]))
+        )
+
+    @slow
+    @given(language=languages, choice=st.data())
+    def evaluation(language, choice):
+        kind = choice.draw(st.sampled_from(["answer", "room", "edit"]))
+        source = {"answer": "evaluation", "room": "room", "edit": "edit"}[kind]
+        fuzz_evaluation(
+            site, language, choice.draw(token_values(site[source])), kind, choice.draw(form_data(EVALUATION_FIELDS))
+        )
+
+    @slow
+    @given(language=languages, query=text_values, data=form_data(["language", "next"]))
+    def search(language, query, data):
+        fuzz_search_and_language(site, language, query, data)
+
+    rounds = 0
+    while sum(REQUESTS.values()) < SLOW_MINIMUM_REQUESTS and rounds < 20:
+        for target in (registration, school, links, evaluation, search):
+            target()
+            if sum(REQUESTS.values()) >= SLOW_MINIMUM_REQUESTS:
+                break
+        rounds += 1
+    total = sum(REQUESTS.values())
+    print(
+        f"\nfuzz: {total} generated requests, none answered 5xx: " + ", ".join(f"{k} {v}" for k, v in REQUESTS.items())
+    )
+    assert total >= SLOW_MINIMUM_REQUESTS
