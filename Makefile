@@ -55,7 +55,7 @@ test: install compilemessages
 	$(VENV)/bin/pytest -m "not slow" $(PYTEST_ARGS)
 
 test-slow: install compilemessages
-	$(VENV)/bin/pytest -m slow $(PYTEST_ARGS)
+	FUZZ_PROFILE=slow $(VENV)/bin/pytest -m slow -s $(PYTEST_ARGS)
 
 bench: install compilemessages
 	$(PY) -m bench
