@@ -202,7 +202,9 @@ def enqueue_due(now: datetime | None = None, limit: int = ENQUEUE_LIMIT) -> int:
         .order_by("due_at")
         .values_list("pk", flat=True)[:limit]
     )
-    return enqueue(ids)
+    if ids:
+        transaction.on_commit(lambda: enqueue(ids))  # at once outside a transaction; after commit inside one
+    return len(ids)
 
 
 def sweep(now: datetime | None = None, limit: int = ENQUEUE_LIMIT) -> dict:
@@ -225,9 +227,10 @@ def sweep(now: datetime | None = None, limit: int = ENQUEUE_LIMIT) -> dict:
         .order_by("due_at")
         .values_list("pk", flat=True)[:limit]
     )
-    published = enqueue(lost)
-    logger.info("sweep: %d stuck rows re-queued, %d rows handed over again", len(stuck), published)
-    return {"requeued": len(stuck), "enqueued": published}
+    if lost:
+        transaction.on_commit(lambda: enqueue(lost))
+    logger.info("sweep: %d stuck rows re-queued, %d rows handed over again", len(stuck), len(lost))
+    return {"requeued": len(stuck), "enqueued": len(lost)}
 
 
 # --- send ---------------------------------------------------------------------------------------------------
