@@ -372,3 +372,18 @@ def test_site_settings_edit_form_has_contact_channels_and_mail_sender(editor_cli
     for name in ("address", "phone", "whatsapp", "chat_intro_nl", "chat_intro_en", "mail_sender_name"):
         assert f'name="{name}"' in content, name
     assert "chat_hours" in content and "social_links" in content
+
+
+def test_editors_group_manages_themes_and_help_links(client, site, django_user_model):
+    from django.contrib.auth.models import Group
+
+    user = django_user_model.objects.create_user("redacteur", "r@example.org", "x", is_staff=True)
+    user.groups.add(Group.objects.get(name="Editors"))
+    client.force_login(user)
+    for url in (reverse("wagtailsnippets_home_theme:list"), reverse("wagtailsnippets_home_helplink:add")):
+        assert client.get(url).status_code == 200, url
+    response = client.post(
+        reverse("wagtailsnippets_home_theme:add"),
+        {"name_nl": "Grenzen", "name_en": "Boundaries", "slug": "boundaries", "sort_order": "10"},
+    )
+    assert response.status_code == 302 and Theme.objects.filter(slug="boundaries").exists()
