@@ -136,3 +136,29 @@ def test_purge_blanks_personal_data_of_old_finished_mail(session):
     row = OutboxMail.objects.get()
     assert (row.to_email, row.context, row.body_text, row.status) == ("", {}, "", "sent")
     assert "anna" not in repr(row.context).lower()
+
+
+@pytest.fixture
+def broker_down():
+    """The Celery app pointed at a port where no broker listens, restored afterwards."""
+    from cms.celery import app
+
+    saved_url, saved_pool = app.conf.broker_url, app._pool
+    app.conf.broker_url, app._pool = "redis://127.0.0.1:6391/0", None
+    try:
+        yield
+    finally:
+        if app._pool is not None:
+            app._pool.force_close_all()
+        app.conf.broker_url, app._pool = saved_url, saved_pool
+
+
+def test_a_broker_that_is_down_loses_no_mail(session, broker_down, caplog):
+    reg = register(session)
+    fire(Trigger.REGISTRATION_CONFIRMED, [recipient_for(reg)], scope=f"session:{session.pk}")
+    row = OutboxMail.objects.get()
+    assert outbox.enqueue([row.pk]) == 0  # publishing fails: nothing raised to the caller
+    row.refresh_from_db()
+    assert row.status == "queued" and row.enqueued_at is None  # still there for the sweep
+    assert "broker unavailable" in caplog.text and "anna" not in caplog.text.lower()
+    assert OutboxMail.objects.filter(pk=row.pk, status="queued", enqueued_at__isnull=True).exists()
