@@ -7,7 +7,8 @@
 * `RateLimitMiddleware`: django-ratelimit on the cache for every public POST (by URL name, so every app's views are
   covered without decorating them) and for admin log-in failures and password-reset requests. Answers 429 with a
   translated page.
-* `configure_logging` / `redact`: every log record has e-mail addresses replaced before any handler sees it.
+* `configure_logging` / `redact`: every log record has e-mail addresses and signed tokens replaced before any
+  handler sees it.
 """
 
 from __future__ import annotations
@@ -30,13 +31,23 @@ logger = logging.getLogger("cms.security")
 # Plain and URL-encoded ("%40") addresses; deliberately generous: a false positive only hides a little log text.
 EMAIL_RE = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+(?:@|%40)[\w-]+(?:\.[\w-]+)*\.\w{2,}", re.UNICODE | re.IGNORECASE)
 REDACTED_EMAIL = "[e-mail]"
+# A signed personal link's token (django.core.signing: value:timestamp:signature, colons maybe URL-encoded): whoever
+# reads it in a log could act as the person, so request paths logged for 404/410 answers lose it too.
+SIGNED_TOKEN_RE = re.compile(
+    r"[A-Za-z0-9_.\-]{8,}(?::|%3A)[A-Za-z0-9_\-]{4,10}(?::|%3A)[A-Za-z0-9_\-]{20,}", re.IGNORECASE
+)
+REDACTED_TOKEN = "[token]"
 
 
 def redact(text: str) -> str:
-    """The text with every e-mail address replaced by a placeholder."""
-    if not text or ("@" not in text and "%40" not in text.upper()):
+    """The text with every e-mail address and signed token replaced by a placeholder."""
+    if not text:
         return text
-    return EMAIL_RE.sub(REDACTED_EMAIL, text)
+    if "@" in text or "%40" in text.upper():
+        text = EMAIL_RE.sub(REDACTED_EMAIL, text)
+    if ":" in text or "%3A" in text.upper():
+        text = SIGNED_TOKEN_RE.sub(REDACTED_TOKEN, text)
+    return text
 
 
 class RedactPersonalDataFilter(logging.Filter):

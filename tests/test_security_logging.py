@@ -61,3 +61,14 @@ def test_django_configures_the_redaction_through_logging_config(settings):
     assert settings.LOGGING_CONFIG == "cms.security.configure_logging"
     record = logging.getLogRecordFactory()("x", logging.INFO, __file__, 1, "to %s", ("d@example.org",), None)
     assert record.getMessage() == "to [e-mail]"
+
+
+def test_signed_tokens_of_personal_links_are_redacted():
+    from django.core import signing
+
+    token = signing.dumps("3f1c9a8e-1b2c-4d5e-8f90-123456789abc", salt="workshops.manage", compress=True)
+    plain = redact(f"Not Found: /mijn-aanmelding/{token}/")
+    encoded = redact("Gone: /en/mijn-aanmelding/" + token.replace(":", "%3A") + "/agenda.ics")
+    assert token not in plain and plain == "Not Found: /mijn-aanmelding/[token]/"
+    assert "[token]" in encoded and "%3A" not in encoded
+    assert redact("at 10:30:15 the tick ran") == "at 10:30:15 the tick ran"
