@@ -28,7 +28,9 @@ def limits(settings):
 
 @pytest.fixture
 def staff(db):
-    user = get_user_model().objects.create_user("staffer", "staffer@example.org", "correct-horse-battery")
+    """A superuser with a user name no earlier test (or run: the cache may be Redis) has locked."""
+    username = f"staffer{random.randint(10**6, 10**7)}"
+    user = get_user_model().objects.create_user(username, f"{username}@example.org", "correct-horse-battery")
     user.is_staff = True
     user.is_superuser = True
     user.save()
@@ -71,28 +73,34 @@ def test_limits_can_be_switched_off(limits):
 def test_admin_login_locks_a_user_name_after_failed_attempts_even_for_the_right_password(limits, staff):
     client = fresh_client()
     for _ in range(3):
-        response = client.post("/admin/login/", {"username": "staffer", "password": "wrong"})
+        response = client.post("/admin/login/", {"username": staff.username, "password": "wrong"})
         assert response.status_code == 200  # the form again, with its error
-    response = client.post("/admin/login/", {"username": "staffer", "password": "correct-horse-battery"})
+    response = client.post("/admin/login/", {"username": staff.username, "password": "correct-horse-battery"})
     assert response.status_code == 429
     assert not client.session.get("_auth_user_id")
     # from another address the user name is locked too (guessing from many addresses does not help)
-    assert fresh_client().post("/admin/login/", {"username": "STAFFER", "password": "x"}).status_code == 429
+    assert (
+        fresh_client().post("/admin/login/", {"username": staff.username.upper(), "password": "x"}).status_code == 429
+    )
 
 
 @pytest.mark.django_db
 def test_admin_login_throttles_one_address_trying_many_user_names(limits, staff):
     client = fresh_client()
     for n in range(6):
-        assert client.post("/admin/login/", {"username": f"guess{n}", "password": "x"}).status_code == 200
-    assert client.post("/admin/login/", {"username": "staffer", "password": "correct-horse-battery"}).status_code == 429
+        guess = f"guess{n}-{staff.username}"
+        assert client.post("/admin/login/", {"username": guess, "password": "x"}).status_code == 200
+    assert (
+        client.post("/admin/login/", {"username": staff.username, "password": "correct-horse-battery"}).status_code
+        == 429
+    )
 
 
 @pytest.mark.django_db
 def test_successful_logins_do_not_count(limits, staff):
     for _ in range(5):
         client = fresh_client()
-        response = client.post("/admin/login/", {"username": "staffer", "password": "correct-horse-battery"})
+        response = client.post("/admin/login/", {"username": staff.username, "password": "correct-horse-battery"})
         assert response.status_code == 302
         assert client.session.get("_auth_user_id")
 
@@ -100,7 +108,7 @@ def test_successful_logins_do_not_count(limits, staff):
 @pytest.mark.django_db
 def test_password_reset_requests_are_limited(limits, staff):
     client = fresh_client()
-    codes = [client.post("/admin/password_reset/", {"email": "staffer@example.org"}).status_code for _ in range(3)]
+    codes = [client.post("/admin/password_reset/", {"email": staff.email}).status_code for _ in range(3)]
     assert codes[:2] != [429, 429] and codes[2] == 429
 
 
