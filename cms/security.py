@@ -7,6 +7,7 @@
 * `RateLimitMiddleware`: django-ratelimit on the cache for every public POST (by URL name, so every app's views are
   covered without decorating them) and for admin log-in failures and password-reset requests. Answers 429 with a
   translated page.
+* `RejectNulBytesMiddleware`: a NUL character in the query string or URL gets a translated 400 page.
 * `configure_logging` / `redact`: every log record has e-mail addresses and signed tokens replaced before any
   handler sees it.
 """
@@ -139,6 +140,36 @@ class SecurityHeadersMiddleware:
             response["Cache-Control"] = "private, no-store"
             response["X-Robots-Tag"] = "noindex, nofollow"
         return response
+
+
+# --- Malformed input ------------------------------------------------------------------------------------------
+
+
+class RejectNulBytesMiddleware:
+    """A NUL character in the query string can never be meant, and PostgreSQL refuses it in any text value (a search
+    for it used to answer 500): such requests get a translated 400 page before any view runs. Forms keep their own
+    field errors for NULs in posted fields (Django's CharField refuses them)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if "%00" in request.META.get("QUERY_STRING", "") or any(
+            "\x00" in key or any("\x00" in value for value in values) for key, values in request.GET.lists()
+        ):
+            return bad_request(request)
+        if any("\x00" in str(value) for value in view_kwargs.values()):
+            return bad_request(request)
+        return None
+
+
+def bad_request(request, exception=None):
+    response = render(request, "400.html", status=400)
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 # --- Rate limits ------------------------------------------------------------------------------------------------

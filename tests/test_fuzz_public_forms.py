@@ -23,7 +23,7 @@ from django.conf import settings as django_settings
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 settings.register_profile(
@@ -364,6 +364,7 @@ def test_fuzz_evaluation_form_and_links(fuzz_site, language, choice):
 
 @pytest.mark.django_db
 @given(language=languages, query=text_values, data=form_data(["language", "next"]))
+@example(language="nl", query="a\x00b", data={"language": "\x00"})  # the slow run found a 500 here once
 def test_fuzz_search_and_language_switch(fuzz_site, language, query, data):
     fuzz_search_and_language(fuzz_site, language, query, data)
 

@@ -155,3 +155,19 @@ def test_production_cookies_are_secure_and_hsts_is_on():
         'SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")',
     ):
         assert line in source
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "path,text", [("/zoeken/?q=a%00b", "Dit adres werkt niet"), ("/en/search/?q=%00", "This address does not work")]
+)
+def test_a_nul_character_in_the_query_gets_a_translated_400_not_a_500(client, site, path, text):
+    from django.urls import reverse
+    from django.utils import translation
+
+    language = "en" if path.startswith("/en/") else "nl"
+    with translation.override(language):
+        search = reverse("home:search")
+    response = client.get(search + "?" + path.split("?", 1)[1])
+    assert response.status_code == 400
+    assert text in response.content.decode()
