@@ -78,6 +78,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "cms.security.RateLimitMiddleware",
+    "cms.security.RejectNulBytesMiddleware",
 ]
 
 ROOT_URLCONF = "cms.urls"
