@@ -118,3 +118,55 @@ def test_signed_in_staff_saving_in_the_admin_is_not_limited(limits, staff):
     client.force_login(staff)
     codes = {client.post("/admin/account/", {}).status_code for _ in range(6)}
     assert 429 not in codes
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_a_filled_honeypot_is_refused_on_the_public_forms(language):
+    """Bots fill every field; people never see the hidden "website" field. Nothing is stored for a bot."""
+    import datetime
+    import os
+
+    from django.core.management import call_command
+    from django.urls import reverse
+    from django.utils import timezone, translation
+
+    from home.models import LessonPage, TrainingPage
+    from workshops.models import Registration, SchoolBookingRequest, Session
+
+    call_command("load_initial_data", verbosity=0, stdout=open(os.devnull, "w"))
+    start = timezone.now() + datetime.timedelta(days=8)
+    session = Session.objects.create(
+        training=TrainingPage.objects.live().first(), starts_at=start, ends_at=start + datetime.timedelta(hours=1)
+    )
+    with translation.override(language):
+        register = reverse("workshops:register", args=[session.pk])
+        school = reverse("workshops:school_request", args=[LessonPage.objects.live().first().pk])
+    client = fresh_client()
+    bot = {"name": "Bot Bot", "email": "bot@example.org", "language": language, "consent": "on"}
+    response = client.post(register, {**bot, "website": "http://spam.example"})
+    assert response.status_code == 200 and not Registration.objects.exists()
+    assert 'role="alert"' in response.content.decode()
+    weekday = timezone.localdate() + datetime.timedelta(days=30)
+    while weekday.weekday() >= 5:
+        weekday += datetime.timedelta(days=1)
+    response = client.post(
+        school,
+        {
+            "school_name": "Bot school",
+            "contact_name": "Bot",
+            "email": "bot@example.org",
+            "phone": "020 123 4567",
+            "town": "Nowhere",
+            "school_type": "primary",
+            "year_group": "7",
+            "groups": "1",
+            "pupils": "20",
+            "date_1": weekday.isoformat(),
+            "consent": "on",
+            "website": "http://spam.example",
+        },
+    )
+    assert response.status_code == 200 and not SchoolBookingRequest.objects.exists()
+    # the same data without the honeypot goes through: the field alone made the difference
+    assert client.post(register, bot).status_code == 302 and Registration.objects.count() == 1
