@@ -77,6 +77,16 @@ def test_an_editor_creates_and_publishes_a_lesson_in_dutch_and_english(browser_f
     )
     editor.assert_no_csp_violations()
 
+    with translation.override("nl"):
+        nl_url = lesson.get_url()
+    with editor.step("the-editor-sees-the-live-page-with-the-userbar"):
+        editor.goto(nl_url)
+        editor.page.wait_for_selector(
+            "wagtail-userbar, #wagtail-userbar-template, [data-wagtail-userbar]", state="attached"
+        )
+        editor.page.wait_for_load_state("networkidle")
+        editor.assert_no_csp_violations()  # the public policy also holds for Wagtail's userbar
+
     visitor = browser_factory("visitor")
     with translation.override("nl"):
         nl_url = lesson.get_url()
