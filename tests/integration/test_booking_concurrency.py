@@ -38,7 +38,7 @@ def page_tree_root(transactional_db):
     ContentType.objects.clear_cache()
     Locale.objects.get_or_create(language_code="nl")
     if not Page.objects.filter(depth=1).exists():
-        Page.add_root(instance=Page(title="Root", slug="root"))
+        Page.add_root(instance=Page(title="Root", title_nl="Root", slug="root", slug_nl="root"))
 
 
 def test_sixty_simultaneous_registrations_on_ten_seats(home_page, capsys):

@@ -23,7 +23,7 @@ def page_tree_root(transactional_db):
     ContentType.objects.clear_cache()
     Locale.objects.get_or_create(language_code="nl")
     if not Page.objects.filter(depth=1).exists():
-        Page.add_root(instance=Page(title="Root", slug="root"))
+        Page.add_root(instance=Page(title="Root", title_nl="Root", slug="root", slug_nl="root"))
 
 
 def test_english_registration_is_confirmed_by_the_worker_in_english(client, home_page, celery_worker, mailoutbox):
