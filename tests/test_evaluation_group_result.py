@@ -83,3 +83,14 @@ def test_one_group_result_per_session(client, home_page, trainer):
     response = client.post(reverse("evaluation_group_results:add"), data)
     assert response.status_code == 200  # the form comes back with an error, no second row
     assert GroupResult.objects.filter(session=session).count() == 1
+
+
+def test_record_link_from_the_report_preselects_the_session(client, home_page, trainer):
+    session = make_session(make_training(home_page))
+    client.force_login(trainer)
+    report = client.get(reverse("evaluation_reports:session", args=[session.pk])).content.decode()
+    add_url = reverse("evaluation_group_results:add") + f"?session={session.pk}"
+    assert add_url in report
+    form = client.get(add_url).content.decode()
+    assert f'<option value="{session.pk}" selected>' in form
+    assert client.get(reverse("evaluation_group_results:add") + "?session=abc").status_code == 200

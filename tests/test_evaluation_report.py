@@ -342,3 +342,17 @@ def test_unknown_export_format_is_not_an_error(client, seeded, coordinator):
     client.force_login(coordinator)
     response = client.get(reverse("evaluation_reports:session_export", args=[seeded["a"].pk]) + "?export=pdf")
     assert response.status_code == 404
+
+
+def test_training_report_query_count_does_not_grow_with_sessions(client, seeded, coordinator):
+    client.force_login(coordinator)
+    url = reverse("evaluation_reports:training", args=[seeded["training"].pk])
+    with CaptureQueriesContext(connection) as first:
+        assert client.get(url).status_code == 200
+    for i in range(3):
+        extra = make_session(seeded["training"], ended_hours_ago=50 + i)
+        answer(extra, register(extra, f"Nieuw {i}"), rating_session=3, factors_victim=[f"iets {i}"])
+        GroupResult.objects.create(session=extra)
+    with CaptureQueriesContext(connection) as second:
+        assert client.get(url).status_code == 200
+    assert len(second) == len(first)

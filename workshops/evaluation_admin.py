@@ -17,6 +17,7 @@ from django.views.generic import TemplateView, View
 from wagtail import hooks
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.admin.views.generic.models import CreateView
 from wagtail.admin.views.mixins import SpreadsheetExportMixin
 from wagtail.admin.viewsets.model import ModelViewSet
 
@@ -289,6 +290,16 @@ class RoomLinkView(ReportPermissionMixin, WagtailAdminTemplateMixin, TemplateVie
         return context
 
 
+class GroupResultCreateView(CreateView):
+    """Opened from a session's report with ?session=<id>: that session is chosen already."""
+
+    def get_initial_form_instance(self):
+        session_id = self.request.GET.get("session", "")
+        if session_id.isdigit() and Session.objects.filter(pk=int(session_id)).exists():
+            return GroupResult(session_id=int(session_id))
+        return super().get_initial_form_instance()
+
+
 class GroupResultViewSet(ModelViewSet):
     """The facilitator records the group's flip charts per session (three columns, top three, actions)."""
 
@@ -301,6 +312,7 @@ class GroupResultViewSet(ModelViewSet):
     list_filter = ["session__training"]
     ordering = ["-session__starts_at"]
     copy_view_enabled = False
+    add_view_class = GroupResultCreateView
 
 
 group_result_viewset = GroupResultViewSet()
