@@ -132,9 +132,9 @@ def queue_rows(rows: list[OutboxMail]) -> list[int]:
     with transaction.atomic():
         ids = insert_rows(rows)
         if ids:
-            by_rule = Counter(row.rule_key for row in rows)
-            for rule_key in by_rule:
-                EventLog.record("mail_queued", "rule", rule_key, count=len(ids))
+            EventLog.record(
+                "mail_queued", "outbox", ids[0], count=len(ids), rules=sorted({row.rule_key for row in rows})
+            )
             transaction.on_commit(lambda: enqueue(ids))
     return ids
 
@@ -176,16 +176,18 @@ def late_rows(recipients: list[Recipient], *, scope: str, training_key: str | No
 
 
 # --- hand over to the worker ----------------------------------------------------------------------------------
-def enqueue(ids: Iterable[int]) -> int:
-    """Publish `send_batch` tasks; a row is marked handed over only after its message reached the broker."""
+def enqueue(ids: Iterable[int], publish=None) -> int:
+    """Publish `send_batch` tasks; a row is marked handed over only after its message reached the broker.
+    `publish(ids)` defaults to `send_batch.apply_async`; a test passes one bound to another broker."""
     from events.tasks import send_batch
 
+    publish = publish or (lambda chunk: send_batch.apply_async(args=[chunk]))
     ids = list(ids)
     published = 0
     for start in range(0, len(ids), BATCH_SIZE):
         chunk = ids[start : start + BATCH_SIZE]
         try:
-            send_batch.apply_async(args=[chunk])
+            publish(chunk)
         except Exception as exc:  # broker down: the rows stay queued and the sweep hands them over later
             logger.warning("broker unavailable (%s); %d mails stay queued for the sweep", type(exc).__name__, len(ids))
             break

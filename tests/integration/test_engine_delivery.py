@@ -106,10 +106,10 @@ def test_worker_killed_mid_batch_loses_nothing_and_duplicates_at_most_the_mail_i
     fire(Trigger.REGISTRATION_CONFIRMED, [recipient_for(r) for r in regs], scope=f"session:{session.pk}")
     assert OutboxMail.objects.filter(status="queued", enqueued_at__isnull=False).count() == 240
 
-    env = _worker_env(PORTS["kill"])
     log = open(tmp_path / "worker.log", "w")  # noqa: SIM115
     first = second = None
     with SinkServer(PORTS["kill"]) as sink:
+        env = _worker_env(sink.port)
         sink.delay = 0.02  # a little time per mail, so the kill lands inside a batch
         try:
             first = _start_worker(env, "kill-1", log)
@@ -144,9 +144,9 @@ def test_worker_killed_mid_batch_loses_nothing_and_duplicates_at_most_the_mail_i
 
 # --- (d) temporary and permanent SMTP errors ---------------------------------------------------------------------
 def test_deferred_mail_is_delivered_once_the_server_accepts_again(celery_worker, settings):
-    use_sink(settings, PORTS["errors"])
     session, regs = make_registrations(5, prefix="d")
     with SinkServer(PORTS["errors"]) as sink:
+        use_sink(settings, sink.port)
         sink.temporary_failure = True
         fire(Trigger.REGISTRATION_CONFIRMED, [recipient_for(r) for r in regs], scope=f"session:{session.pk}")
         wait_for(
@@ -170,11 +170,11 @@ def test_deferred_mail_is_delivered_once_the_server_accepts_again(celery_worker,
 
 
 def test_mail_deferred_past_the_cap_fails(celery_worker, settings):
-    use_sink(settings, PORTS["errors"])
     MailRule.objects.filter(trigger__in=Trigger.TIMED).update(is_active=False)  # only the deferred mail moves
     session, regs = make_registrations(1, prefix="cap")
     now = timezone.now()
-    with SinkServer(PORTS["errors"]) as sink:
+    with SinkServer(PORTS["cap"]) as sink:
+        use_sink(settings, sink.port)
         sink.temporary_failure = True
         fire(Trigger.REGISTRATION_CONFIRMED, [recipient_for(regs[0])], scope=f"session:{session.pk}")
         for attempt in range(1, outbox.MAX_ATTEMPTS):
@@ -188,9 +188,9 @@ def test_mail_deferred_past_the_cap_fails(celery_worker, settings):
 
 
 def test_refused_mail_is_failed_and_shown_in_the_admin(celery_worker, settings, admin_client):
-    use_sink(settings, PORTS["errors"])
     session, regs = make_registrations(2, prefix="r")
-    with SinkServer(PORTS["errors"]) as sink:
+    with SinkServer(PORTS["refused"]) as sink:
+        use_sink(settings, sink.port)
         sink.refuse.add(regs[0].email)
         fire(Trigger.REGISTRATION_CONFIRMED, [recipient_for(r) for r in regs], scope=f"session:{session.pk}")
         wait_for(lambda: statuses() == Counter({"failed": 1, "sent": 1}), message="one failed, one sent")

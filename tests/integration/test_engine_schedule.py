@@ -71,7 +71,6 @@ def step(now, sink_expected=None, sink=None):
 
 
 def test_fifty_registrants_get_each_mail_once_in_their_language(celery_worker, settings):
-    use_sink(settings, PORTS["schedule"])
     start = (timezone.now() + timedelta(days=30)).replace(second=0, microsecond=0)
     session = make_session(start)
     people = {}
@@ -81,6 +80,7 @@ def test_fifty_registrants_get_each_mail_once_in_their_language(celery_worker, s
         people[reg.email] = language
     prepared = set(list(people)[:10])  # ten open their homework before the nudge
     with SinkServer(PORTS["schedule"]) as sink:
+        use_sink(settings, sink.port)
         step(start - timedelta(days=8))
         assert sink.count() == 0
         step(start - timedelta(days=7) + timedelta(minutes=1), 50, sink)
@@ -115,12 +115,12 @@ def test_fifty_registrants_get_each_mail_once_in_their_language(celery_worker, s
 def test_same_send_task_delivered_twice_sends_one_mail(celery_worker, settings):
     from events.tasks import send
 
-    use_sink(settings, PORTS["twice"])
     session = make_session(timezone.now() + timedelta(days=10))
     reg = add_registration(session, 1, "en", timezone.now())
     rule = outbox.rules_for(Trigger.REGISTRATION_CONFIRMED, None)[0]
     [pk] = outbox.insert_rows([outbox.build_row(rule, f"session:{session.pk}", recipient_for(reg))])
     with SinkServer(PORTS["twice"]) as sink:
+        use_sink(settings, sink.port)
         first = send.delay(pk)
         second = send.delay(pk)
         results = [first.get(timeout=30), second.get(timeout=30)]
@@ -133,11 +133,11 @@ def test_same_send_task_delivered_twice_sends_one_mail(celery_worker, settings):
 
 
 def test_late_registrant_gets_homework_and_after_start_registrant_no_reminder(celery_worker, settings):
-    use_sink(settings, PORTS["late"])
     start = (timezone.now() + timedelta(days=30)).replace(second=0, microsecond=0)
     session = make_session(start)
     add_registration(session, 1, "nl", start - timedelta(days=20))
     with SinkServer(PORTS["late"]) as sink:
+        use_sink(settings, sink.port)
         step(start - timedelta(days=8))
         step(start - timedelta(days=7) + timedelta(minutes=1), 1, sink)
         late = add_registration(session, 2, "en", start - timedelta(days=3))

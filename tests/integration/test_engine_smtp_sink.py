@@ -10,6 +10,7 @@ import asyncio
 import email
 import importlib
 import smtplib
+import socket
 import threading
 import time
 from dataclasses import dataclass
@@ -19,7 +20,17 @@ import pytest
 from aiosmtpd.controller import Controller
 
 # Ports reserved for this area's tests (2525–2535).
-PORTS = {"schedule": 2525, "twice": 2526, "kill": 2527, "errors": 2528, "late": 2529, "self": 2535}
+PORT_RANGE = (2525, 2535)
+PORTS = {
+    "schedule": 2525,
+    "twice": 2526,
+    "kill": 2527,
+    "errors": 2528,
+    "late": 2529,
+    "cap": 2530,
+    "refused": 2531,
+    "self": 2535,
+}
 
 
 @dataclass
@@ -38,6 +49,7 @@ class Sink:
         self.refuse: set[str] = set()
         self.delay = 0.0
         self.rcpt_attempts = 0
+        self.port = 0
         self._lock = threading.Lock()
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
@@ -78,11 +90,32 @@ class Sink:
             return len(self.messages)
 
 
+def _free(port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+def _pick_port(preferred: int) -> int:
+    """The preferred port of our range; when another run of the suite holds it, another free one in the range,
+    else any free port (the tests pass the port on, so any port works)."""
+    for port in [preferred, *range(PORT_RANGE[0], PORT_RANGE[1] + 1)]:
+        if _free(port):
+            return port
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
 class SinkServer:
     def __init__(self, port: int):
-        self.port = port
+        self.port = _pick_port(port)
         self.sink = Sink()
-        self.controller = Controller(self.sink, hostname="127.0.0.1", port=port)
+        self.sink.port = self.port
+        self.controller = Controller(self.sink, hostname="127.0.0.1", port=self.port)
 
     def __enter__(self) -> Sink:
         self.controller.start()
@@ -131,7 +164,7 @@ def wait_for(condition, timeout: float = 60, interval: float = 0.1, message: str
 def test_sink_accepts_refuses_and_defers():
     with SinkServer(PORTS["self"]) as sink:
         sink.refuse.add("gone@example.org")
-        with smtplib.SMTP("127.0.0.1", PORTS["self"], timeout=5) as smtp:
+        with smtplib.SMTP("127.0.0.1", sink.port, timeout=5) as smtp:
             smtp.sendmail("a@example.org", ["b@example.org"], b"Subject: hi\r\n\r\nBeste B,\r\n")
             with pytest.raises(smtplib.SMTPRecipientsRefused) as refused:
                 smtp.sendmail("a@example.org", ["gone@example.org"], b"Subject: hi\r\n\r\nx\r\n")
