@@ -7,7 +7,7 @@
 * `RateLimitMiddleware`: django-ratelimit on the cache for every public POST (by URL name, so every app's views are
   covered without decorating them) and for admin log-in failures and password-reset requests. Answers 429 with a
   translated page.
-* `RejectNulBytesMiddleware`: a NUL character in the query string or URL gets a translated 400 page.
+* `RejectNulBytesMiddleware`: NUL characters are dropped from query strings; one in a URL gets a translated 400.
 * `configure_logging` / `redact`: every log record has e-mail addresses and signed tokens replaced before any
   handler sees it.
 """
@@ -20,6 +20,7 @@ import re
 
 from csp.middleware import CSPMiddleware
 from django.conf import settings
+from django.http import QueryDict
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django_ratelimit import ALL
@@ -146,22 +147,27 @@ class SecurityHeadersMiddleware:
 
 
 class RejectNulBytesMiddleware:
-    """A NUL character in the query string can never be meant, and PostgreSQL refuses it in any text value (a search
-    for it used to answer 500): such requests get a translated 400 page before any view runs. Forms keep their own
-    field errors for NULs in posted fields (Django's CharField refuses them)."""
+    """NUL characters can never be meant, and PostgreSQL refuses them in any text value (a search for one used to
+    answer 500). They are dropped from query-string values before any view runs (so filters and search simply see
+    the rest), and a URL whose captured part holds one gets a translated 400 page. Posted forms keep their own
+    field errors (Django's CharField refuses NULs)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        return self.get_response(request)
-
-    def process_view(self, request, view_func, view_args, view_kwargs):
         if "%00" in request.META.get("QUERY_STRING", "") or any(
             "\x00" in key or any("\x00" in value for value in values) for key, values in request.GET.lists()
         ):
-            return bad_request(request)
-        if any("\x00" in str(value) for value in view_kwargs.values()):
+            cleaned = QueryDict(mutable=True)
+            for key, values in request.GET.lists():
+                cleaned.setlist(key.replace("\x00", ""), [value.replace("\x00", "") for value in values])
+            cleaned._mutable = False
+            request.GET = cleaned
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if any("\x00" in str(value) for value in [*view_args, *view_kwargs.values()]):
             return bad_request(request)
         return None
 

@@ -158,16 +158,20 @@ def test_production_cookies_are_secure_and_hsts_is_on():
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(
-    "path,text", [("/zoeken/?q=a%00b", "Dit adres werkt niet"), ("/en/search/?q=%00", "This address does not work")]
-)
-def test_a_nul_character_in_the_query_gets_a_translated_400_not_a_500(client, site, path, text):
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_nul_characters_never_cause_a_500(client, site, language):
+    """A NUL in the query string is dropped (search used to answer 500 on PostgreSQL); one in a URL gets a
+    translated 400 page."""
     from django.urls import reverse
     from django.utils import translation
 
-    language = "en" if path.startswith("/en/") else "nl"
     with translation.override(language):
         search = reverse("home:search")
-    response = client.get(search + "?" + path.split("?", 1)[1])
+        manage = reverse("workshops:manage", args=["abc\x00def"])
+    response = client.get(search + "?q=a%00b")
+    assert response.status_code == 200
+    assert f'<html lang="{language}"' in response.content.decode()
+    response = client.get(manage)
     assert response.status_code == 400
+    text = "Dit adres werkt niet" if language == "nl" else "This address does not work"
     assert text in response.content.decode()
