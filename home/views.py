@@ -1,6 +1,10 @@
 """Site-wide views of the home app: search, sitemap.xml and robots.txt."""
 
+import logging
+import re
+
 from django.conf import settings
+from django.db import DatabaseError, transaction
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -11,19 +15,32 @@ from wagtail.models import Page, Site
 
 MAX_RESULTS = 50
 MAX_QUERY_LENGTH = 200
+WORD = re.compile(r"\w+")
+logger = logging.getLogger(__name__)
+
+
+def search_terms(raw: str) -> str:
+    """Words only: quotes, operators and control characters would upset the full-text parser (SQLite's FTS)."""
+    return " ".join(WORD.findall(raw[: MAX_QUERY_LENGTH * 2]))[:MAX_QUERY_LENGTH]
 
 
 @require_GET
 def search(request):
     """Live pages matching the query; titles and links come out in the visitor's language."""
     query = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
+    terms = search_terms(query)
     results = []
-    if query:
+    if terms:
         site = Site.find_for_request(request)
         pages = Page.objects.live().public()
         if site is not None:
             pages = pages.descendant_of(site.root_page, inclusive=True)
-        results = list(pages.specific().search(query)[:MAX_RESULTS])
+        try:
+            with transaction.atomic():
+                results = list(pages.specific().search(terms)[:MAX_RESULTS])
+        except DatabaseError:
+            logger.warning("search backend refused a query of %d characters", len(terms))
+            results = []
     return render(
         request,
         "home/search.html",
