@@ -116,6 +116,15 @@ def test_full_path_requested_proposed_confirmed(client, lesson, trainer):
     assert session.lesson_id == lesson.pk and session.starts_at == start
     assert list(session.trainers.all()) == [trainer]
     assert session.address == "Lindelaan 1, Utrecht"
+    from events.models import EventLog
+
+    assert list(
+        EventLog.objects.filter(object_type="school_request").order_by("id").values_list("action", flat=True)
+    ) == [
+        "school_requested",
+        "school_proposed",
+        "school_confirmed",
+    ]
     # A second click creates nothing new.
     client.post(link, {"action": "accept"})
     assert Session.objects.count() == 1

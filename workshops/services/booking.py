@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from events.api import Attachment, Trigger, fire
+from events.models import EventLog
 from workshops.ics import session_ics
 from workshops.models import Registration, Session
 
@@ -129,6 +130,7 @@ def register(session_id: int, data: RegistrationData) -> Registration:
                 _mail_registration(Trigger.REGISTRATION_CONFIRMED, registration)
             else:  # "you are on the waiting list" (no .ics: there is no seat yet)
                 _mail_registration(Trigger.WAITLISTED, registration, with_ics=False)
+            EventLog.record("registered", "registration", registration.pk, session=session.pk, status=str(status))
             logger.info("registration %s on session %s: %s", registration.pk, session.pk, status)
             return registration
     except IntegrityError as exc:  # the unique (session, email) constraint as the last line of defence
@@ -146,6 +148,7 @@ def cancel_registration(registration_id: int) -> Registration:
             registration.status = Registration.Status.CANCELLED
             registration.cancelled_at = timezone.now()
             registration.save(update_fields=["status", "cancelled_at"])
+            EventLog.record("registration_cancelled", "registration", registration.pk, session=session.pk)
             logger.info("registration %s cancelled", registration.pk)
             if session.status == Session.Status.SCHEDULED and session.starts_at > timezone.now():
                 _promote(session)
@@ -158,6 +161,7 @@ def set_capacity(session_id: int, capacity: int | None) -> list[Registration]:
         session = _locked_session(session_id)
         session.capacity = capacity
         session.save(update_fields=["capacity"])
+        EventLog.record("capacity_changed", "session", session.pk, capacity=capacity)
         return _promote(session)
 
 
@@ -185,6 +189,7 @@ def _promote(session: Session) -> list[Registration]:
         registration.save(update_fields=["status", "promoted_at"])
         registration.session = session
         _mail_registration(Trigger.PROMOTED, registration)
+        EventLog.record("promoted", "registration", registration.pk, session=session.pk)
         logger.info("registration %s promoted from the waiting list", registration.pk)
         promoted.append(registration)
     return promoted
@@ -217,6 +222,7 @@ def cancel_session(session_id: int) -> int:
             Registration.objects.filter(pk__in=[r.pk for r in active]).update(
                 status=Registration.Status.CANCELLED, cancelled_at=timezone.now()
             )
+        EventLog.record("session_cancelled", "session", session.pk, mailed=len(active))
         logger.info("session %s cancelled, %s people mailed", session.pk, len(active))
         return len(active)
 
@@ -235,6 +241,7 @@ def duplicate_session(session_id: int, *, shift: timedelta = timedelta(days=7)) 
         copy.status = Session.Status.SCHEDULED
         copy.save()
         copy.trainers.set(trainers)
+        EventLog.record("session_duplicated", "session", copy.pk, original=original.pk)
         return copy
 
 
@@ -245,6 +252,7 @@ def check_in(registration_id: int, attended: bool) -> Registration:
         if registration.status in Registration.HOLDS_SEAT:
             registration.status = Registration.Status.ATTENDED if attended else Registration.Status.NO_SHOW
             registration.save(update_fields=["status"])
+            EventLog.record("checked_in", "registration", registration.pk, status=str(registration.status))
         return registration
 
 

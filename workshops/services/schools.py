@@ -18,6 +18,7 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from events.api import Recipient, Trigger, fire
+from events.models import EventLog
 from workshops.models import SHOWN_TZ, SchoolBookingRequest, Session
 from workshops.services.booking import normalise_email
 from workshops.tokens import make_token
@@ -50,6 +51,7 @@ def create_request(lesson_id: int, data: dict, language: str = "nl") -> SchoolBo
     values["email"] = normalise_email(values.get("email", ""))
     with transaction.atomic():
         request = SchoolBookingRequest.objects.create(lesson_id=lesson_id, language=language, **values)
+        EventLog.record("school_requested", "school_request", request.pk, lesson=lesson_id)
     logger.info("school request %s created", request.pk)
     return request
 
@@ -79,6 +81,7 @@ def propose(request_id: int, proposal: Proposal) -> SchoolBookingRequest:
             scope=f"school_request:{request.pk}",
             occurrence=request.proposed_at.isoformat(),
         )
+        EventLog.record("school_proposed", "school_request", request.pk)
         logger.info("school request %s proposed", request.pk)
         return request
 
@@ -107,6 +110,7 @@ def accept(request_id: int) -> SchoolBookingRequest:
         request.status = Status.CONFIRMED
         request.answered_at = timezone.now()
         request.save()
+        EventLog.record("school_confirmed", "school_request", request.pk, session=session.pk)
         logger.info("school request %s confirmed as session %s", request.pk, session.pk)
         return request
 
@@ -121,6 +125,7 @@ def decline(request_id: int) -> SchoolBookingRequest:
         request.status = Status.DECLINED
         request.answered_at = timezone.now()
         request.save(update_fields=["status", "answered_at"])
+        EventLog.record("school_declined", "school_request", request.pk)
         return request
 
 
@@ -135,6 +140,7 @@ def withdraw(request_id: int) -> SchoolBookingRequest:
         request.status = Status.WITHDRAWN
         request.answered_at = timezone.now()
         request.save(update_fields=["status", "answered_at"])
+        EventLog.record("school_withdrawn", "school_request", request.pk)
         return request
 
 
