@@ -3,6 +3,8 @@
 * Chromium is never downloaded: /usr/bin/chromium (or CHROMIUM_PATH), headless, a fresh profile per test.
   Without it (or without the playwright package) the journeys skip with the reason; under CI=true they fail.
 * The live server listens on the first free port of 8105–8109 (DJANGO_LIVE_TEST_SERVER_ADDRESS overrides it).
+* DJANGO_ALLOW_ASYNC_UNSAFE is set only while a test's Playwright runs (its sync API keeps an event loop in this
+  thread), never for the rest of the suite or its subprocesses.
 * Every journey collects console errors, Content-Security-Policy violations, the URLs the browser visited or was
   redirected to, and every log record written while it ran, so tests can assert that no personal data leaks.
 * A failing step saves a screenshot under var/e2e-screenshots/ (`visitor.step(...)`, and a final one on failure).
@@ -21,9 +23,6 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-
-# Playwright's sync API runs an event loop in this thread; Django's ORM would refuse to run beside it.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 CI = os.environ.get("CI", "").lower() == "true"
 PORTS = range(8105, 8110)
@@ -55,11 +54,6 @@ def _free_port() -> int | None:
     return None
 
 
-if not os.environ.get("DJANGO_LIVE_TEST_SERVER_ADDRESS"):
-    _port = _free_port()
-    os.environ["DJANGO_LIVE_TEST_SERVER_ADDRESS"] = f"127.0.0.1:{_port}" if _port else "127.0.0.1"
-
-
 def chromium_executable() -> str | None:
     for candidate in (os.environ.get("CHROMIUM_PATH"), "/usr/bin/chromium", shutil.which("chromium")):
         if candidate and os.path.exists(candidate) and os.access(candidate, os.X_OK):
@@ -87,8 +81,11 @@ def pytest_runtest_makereport(item, call):
     setattr(item, f"rep_{report.when}", report)
 
 
-@pytest.fixture(scope="session")
-def playwright_driver():
+@pytest.fixture
+def playwright_driver(monkeypatch):
+    """Playwright for one test. Its sync API keeps an event loop in this thread, so Django's async-safety check is
+    switched off (DJANGO_ALLOW_ASYNC_UNSAFE) only while it runs: the variable must not leak into other tests or
+    subprocesses (`check --deploy` warns about it)."""
     executable = chromium_executable()
     if executable is None:
         browser_unavailable(
@@ -99,10 +96,25 @@ def playwright_driver():
         from playwright.sync_api import sync_playwright
     except ImportError:
         browser_unavailable("the playwright package is not installed (pip install -e '.[dev]')")
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     driver = sync_playwright().start()
     driver.chromium_executable = executable
     yield driver
     driver.stop()
+
+
+@pytest.fixture(scope="session")
+def e2e_server(request):
+    """pytest-django's live server on the first free port of 8105–8109, chosen when it starts (any free port if
+    all five are taken; DJANGO_LIVE_TEST_SERVER_ADDRESS still overrides)."""
+    if not os.environ.get("DJANGO_LIVE_TEST_SERVER_ADDRESS") and not request.config.getvalue("liveserver"):
+        port = _free_port()
+        os.environ["DJANGO_LIVE_TEST_SERVER_ADDRESS"] = f"127.0.0.1:{port}" if port else "127.0.0.1:0"
+        try:
+            return request.getfixturevalue("live_server")
+        finally:
+            os.environ.pop("DJANGO_LIVE_TEST_SERVER_ADDRESS", None)
+    return request.getfixturevalue("live_server")
 
 
 class LogCapture(logging.Handler):
@@ -213,8 +225,9 @@ class Visitor:
 
 
 @pytest.fixture
-def browser_factory(request, playwright_driver, live_server, settings):
+def browser_factory(request, playwright_driver, e2e_server, settings):
     """Opens fresh browsers (each its own profile: a visitor, a coordinator, …) against the live server."""
+    live_server = e2e_server
     settings.SITE_BASE_URL = live_server.url
     settings.WAGTAILADMIN_BASE_URL = live_server.url
     opened: list[tuple[Visitor, str]] = []
