@@ -73,3 +73,18 @@ def site(db):
 @pytest.fixture
 def home_page(site):
     return site.root_page.specific
+
+
+def pytest_collection_modifyitems(config, items):
+    """Transactional tests (and live-server browser tests) flush the database when they end, which would take
+    the Wagtail root page, groups and seeded mail rules from migrations with it. With serialized rollback every
+    such test starts again from the migrated state, whatever ran before it."""
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        transactional = bool(marker and marker.kwargs.get("transaction")) or bool(
+            {"live_server", "transactional_db"} & set(getattr(item, "fixturenames", ()))
+        )
+        if transactional and not (marker and marker.kwargs.get("serialized_rollback")):
+            kwargs = dict(marker.kwargs) if marker else {}
+            kwargs.update(transaction=True, serialized_rollback=True)
+            item.add_marker(pytest.mark.django_db(**kwargs), append=False)

@@ -28,11 +28,11 @@ if not USING_POSTGRES:
 REDIS_URL = env("REDIS_URL")
 
 INSTALLED_APPS = [
-    # Our apps first where they override templates; modeltranslation must precede the apps it translates.
+    # cms first: its `migrate` wraps wagtail-modeltranslation's. modeltranslation precedes the apps it translates.
+    "cms",
     "wagtail_modeltranslation",
     "wagtail_modeltranslation.makemigrations",
     "wagtail_modeltranslation.migrate",
-    "cms",
     "home",
     "events",
     "workshops",

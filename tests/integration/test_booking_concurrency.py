@@ -28,19 +28,6 @@ pytestmark = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def page_tree_root(transactional_db):
-    """An earlier transactional test flushes every table, the Wagtail root page and content types included:
-    start from a clean ContentType cache, a locale and a root page, so `home_page` can be built again."""
-    from django.contrib.contenttypes.models import ContentType
-    from wagtail.models import Locale, Page
-
-    ContentType.objects.clear_cache()
-    Locale.objects.get_or_create(language_code="nl")
-    if not Page.objects.filter(depth=1).exists():
-        Page.add_root(instance=Page(title="Root", title_nl="Root", slug="root", slug_nl="root"))
-
-
 def test_sixty_simultaneous_registrations_on_ten_seats(home_page, capsys):
     session = make_session(make_training(home_page), capacity=SEATS)
     barrier = threading.Barrier(PEOPLE)

@@ -13,19 +13,6 @@ from tests.test_workshops_fixtures import make_session, make_training
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture(autouse=True)
-def page_tree_root(transactional_db):
-    """An earlier transactional test flushes every table, the Wagtail root page and content types included:
-    start from a clean ContentType cache, a locale and a root page, so `home_page` can be built again."""
-    from django.contrib.contenttypes.models import ContentType
-    from wagtail.models import Locale, Page
-
-    ContentType.objects.clear_cache()
-    Locale.objects.get_or_create(language_code="nl")
-    if not Page.objects.filter(depth=1).exists():
-        Page.add_root(instance=Page(title="Root", title_nl="Root", slug="root", slug_nl="root"))
-
-
 def test_english_registration_is_confirmed_by_the_worker_in_english(client, home_page, celery_worker, mailoutbox):
     seed_defaults()  # transactional tests flush the seeded mail rules
     session = make_session(make_training(home_page), capacity=5)

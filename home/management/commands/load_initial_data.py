@@ -46,6 +46,9 @@ class Command(BaseCommand):
         if existing:
             return existing, False
         root = Page.get_first_root_node()
+        for placeholder in root.get_children():
+            if placeholder.specific_class is Page:
+                placeholder.delete()  # Wagtail's "Welcome" page (and its Site): our home page replaces both
         home = HomePage(
             title_nl="Qpido",
             title_en="Qpido",
