@@ -5,12 +5,23 @@ import logging
 from celery import shared_task
 from django.conf import settings
 from django.core.mail import EmailMessage
+from django.db import DatabaseError
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 logger = logging.getLogger(__name__)
 
-MAIL_TASK_OPTIONS = {"acks_late": True, "reject_on_worker_lost": True}
+# A database hiccup (failover, lock timeout) retries the task a few times within a minute; the rows themselves are
+# safe either way (claimed rows are re-queued by the sweep). Short countdowns only: no long ETAs on Redis.
+MAIL_TASK_OPTIONS = {
+    "acks_late": True,
+    "reject_on_worker_lost": True,
+    "autoretry_for": (DatabaseError,),
+    "retry_backoff": 1,
+    "retry_backoff_max": 30,
+    "retry_jitter": True,
+    "max_retries": 5,
+}
 
 
 @shared_task(name="events.tick", ignore_result=True)

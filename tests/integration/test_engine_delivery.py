@@ -20,7 +20,14 @@ from tests.integration.test_engine_smtp_sink import PORTS, SinkServer, seed_defa
 from workshops.mail import recipient_for
 from workshops.models import Registration, Session
 
-pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.integration,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(
+        not django_settings.DATABASES["default"]["ENGINE"].endswith("postgresql"),
+        reason="needs PostgreSQL (DATABASE_URL): in-memory SQLite locks whole tables between the worker and the test",
+    ),
+]
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 
@@ -92,9 +99,11 @@ def _stop(process):
             process.wait()
 
 
+@pytest.mark.skipif(
+    not django_settings.DATABASES["default"]["ENGINE"].endswith("postgresql"),
+    reason="the worker subprocess shares the test database, which needs PostgreSQL",
+)
 def test_worker_killed_mid_batch_loses_nothing_and_duplicates_at_most_the_mail_in_flight(redis_url, tmp_path):
-    if not django_settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
-        pytest.skip("the worker subprocess shares the test database, which needs PostgreSQL")
     import redis
 
     from cms.celery import app
