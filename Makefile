@@ -58,10 +58,11 @@ test-slow: install compilemessages
 	FUZZ_PROFILE=slow $(VENV)/bin/pytest -m slow -s $(PYTEST_ARGS)
 
 bench: install compilemessages
-	$(PY) -m bench
+	@BENCH=1 bash scripts/system-deps.sh
+	PYTHONPATH=$(CURDIR) $(PY) -m bench
 
 bench-smoke: install compilemessages
-	$(PY) -m bench --smoke
+	PYTHONPATH=$(CURDIR) $(PY) -m bench --smoke
 
 clean:
 	rm -rf var .pytest_cache

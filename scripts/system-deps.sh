@@ -5,6 +5,8 @@ set -u
 need=()
 command -v xgettext >/dev/null 2>&1 || need+=(gettext)
 if [ "${CHROMIUM:-0}" = "1" ] && ! command -v chromium >/dev/null 2>&1; then need+=(chromium); fi
+# BENCH=1: wrk, the load generator of `make bench` (the benchmarks fall back to Python threads without it).
+if [ "${BENCH:-0}" = "1" ] && ! command -v wrk >/dev/null 2>&1; then need+=(wrk); fi
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
   echo "installing Debian packages: ${need[*]}"
