@@ -34,6 +34,7 @@ def trainer(django_user_model):
 
 def test_facilitator_records_the_group_result(client, home_page, trainer):
     session = make_session(make_training(home_page))
+    session.trainers.add(trainer)
     client.force_login(trainer)
     data = {"session": str(session.pk), "notes": "Flap uit stap 3"}
     data.update(
@@ -87,6 +88,7 @@ def test_one_group_result_per_session(client, home_page, trainer):
 
 def test_record_link_from_the_report_preselects_the_session(client, home_page, trainer):
     session = make_session(make_training(home_page))
+    session.trainers.add(trainer)
     client.force_login(trainer)
     report = client.get(reverse("evaluation_reports:session", args=[session.pk])).content.decode()
     add_url = reverse("evaluation_group_results:add") + f"?session={session.pk}"

@@ -218,7 +218,15 @@ def test_report_page_for_a_coordinator_shows_names(client, seeded, coordinator):
     assert "Anna de Vries" not in html  # respondents stay anonymous
 
 
+def test_a_trainer_cannot_read_another_trainers_session(client, seeded, trainer):
+    client.force_login(trainer)
+    assert client.get(reverse("evaluation_reports:session", args=[seeded["a"].pk])).status_code == 404
+    export = reverse("evaluation_reports:session_export", args=[seeded["a"].pk])
+    assert client.get(export + "?export=csv").status_code == 404
+
+
 def test_report_page_for_a_trainer_hides_names(client, seeded, trainer):
+    seeded["a"].trainers.add(trainer)  # a trainer reads the reports of their own sessions
     client.force_login(trainer)
     response = client.get(reverse("evaluation_reports:session", args=[seeded["a"].pk]))
     html = response.content.decode()
@@ -252,6 +260,7 @@ def test_training_report_and_index(client, seeded, coordinator):
 
 
 def test_room_link_page_shows_qr_codes(client, seeded, trainer):
+    seeded["a"].trainers.add(trainer)  # a trainer reads the reports of their own sessions
     client.force_login(trainer)
     html = client.get(reverse("evaluation_reports:room", args=[seeded["a"].pk])).content.decode()
     token = service.room_token(seeded["a"])

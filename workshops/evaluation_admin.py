@@ -39,6 +39,14 @@ def is_coordinator(user) -> bool:
     return user.is_active and (user.is_superuser or user.groups.filter(name=COORDINATORS_GROUP).exists())
 
 
+def visible_sessions(user, queryset=None):
+    """Coordinators (and superusers) read every session's evaluation; a trainer only the sessions they train."""
+    queryset = Session.objects.all() if queryset is None else queryset
+    if is_coordinator(user):
+        return queryset
+    return queryset.filter(trainers=user)
+
+
 class ReportPermissionMixin:
     def dispatch(self, request, *args, **kwargs):
         if not can_read_reports(request.user):
@@ -78,9 +86,8 @@ class EvaluationIndexView(ReportPermissionMixin, WagtailAdminTemplateMixin, Temp
         from django.utils import timezone
 
         context = super().get_context_data(**kwargs)
-        sessions = _sessions_with_counts(Session.objects.filter(starts_at__lte=timezone.now())).order_by("-starts_at")[
-            : self.limit
-        ]
+        visible = visible_sessions(self.request.user, Session.objects.filter(starts_at__lte=timezone.now()))
+        sessions = _sessions_with_counts(visible).order_by("-starts_at")[: self.limit]
         context["sessions"] = sessions
         context["trainings"] = (
             TrainingPage.objects.filter(sessions__evaluation_answers__isnull=False)
@@ -126,7 +133,10 @@ class SessionReportView(BaseReportView):
 
     @cached_property
     def session(self):
-        return get_object_or_404(Session.objects.select_related("training", "lesson"), pk=self.kwargs["pk"])
+        return get_object_or_404(
+            visible_sessions(self.request.user, Session.objects.select_related("training", "lesson")),
+            pk=self.kwargs["pk"],
+        )
 
     def get_page_title(self):
         return _("Evaluation of %(session)s") % {"session": self.session}
@@ -154,7 +164,7 @@ class TrainingReportView(BaseReportView):
         return _("Evaluation of the training %(training)s") % {"training": self.training.title}
 
     def get_sessions(self):
-        return Session.objects.filter(training=self.training)
+        return visible_sessions(self.request.user, Session.objects.filter(training=self.training))
 
     def session_rows(self, sessions):
         return _sessions_with_counts(sessions).order_by("starts_at")
@@ -216,10 +226,10 @@ class ExportView(ReportPermissionMixin, SpreadsheetExportMixin, View):
             raise Http404
         if self.by_training:
             training = get_object_or_404(TrainingPage, pk=pk)
-            sessions = Session.objects.filter(training=training)
+            sessions = visible_sessions(request.user, Session.objects.filter(training=training))
             self.export_filename = f"evaluation-training-{training.pk}"
         else:
-            session = get_object_or_404(Session, pk=pk)
+            session = get_object_or_404(visible_sessions(request.user), pk=pk)
             sessions = Session.objects.filter(pk=session.pk)
             self.export_filename = f"evaluation-session-{session.pk}"
         return self.as_spreadsheet(service.export_queryset(sessions), export_format)
@@ -266,7 +276,10 @@ class RoomLinkView(ReportPermissionMixin, WagtailAdminTemplateMixin, TemplateVie
 
     @cached_property
     def session(self):
-        return get_object_or_404(Session.objects.select_related("training", "lesson"), pk=self.kwargs["pk"])
+        return get_object_or_404(
+            visible_sessions(self.request.user, Session.objects.select_related("training", "lesson")),
+            pk=self.kwargs["pk"],
+        )
 
     def get_page_title(self):
         return _("Session link for %(session)s") % {"session": self.session}
