@@ -6,12 +6,14 @@ snippet, setting, session or registration bumps it, so the next request of every
 """
 
 import hashlib
+import logging
 
 from django.conf import settings
 from django.core.cache import caches
 from django.db.models.signals import post_delete, post_save
 from django.utils import translation
 
+logger = logging.getLogger(__name__)
 GENERATION_KEY = "pagecache:generation"
 CACHED_HEADER = "X-Page-Cache"
 # Apps whose saved rows can change what a page shows.
@@ -31,11 +33,14 @@ def generation() -> int:
 
 
 def invalidate(**kwargs) -> None:
-    """Every cached page becomes stale at once."""
+    """Every cached page becomes stale at once. A cache that cannot be reached never stops a save."""
     try:
-        _cache().incr(GENERATION_KEY)
-    except ValueError:
-        _cache().set(GENERATION_KEY, 2, timeout=None)
+        try:
+            _cache().incr(GENERATION_KEY)
+        except ValueError:
+            _cache().set(GENERATION_KEY, 2, timeout=None)
+    except Exception as exc:  # the cache server is down: pages expire by PAGE_CACHE_SECONDS
+        logger.warning("page cache not invalidated: %s", type(exc).__name__)
 
 
 def _on_model_change(sender, **kwargs):
@@ -90,8 +95,12 @@ class PageCacheMiddleware:
     def __call__(self, request):
         if not _request_is_cacheable(request):
             return self.get_response(request)
-        key = _key(request)
-        cached = _cache().get(key)
+        try:
+            key = _key(request)
+            cached = _cache().get(key)
+        except Exception as exc:  # the cache server is down: serve uncached
+            logger.warning("page cache unavailable: %s", type(exc).__name__)
+            return self.get_response(request)
         if cached is not None:
             cached[CACHED_HEADER] = "hit"
             return cached
@@ -99,6 +108,9 @@ class PageCacheMiddleware:
         if _response_is_cacheable(request, response):
             if hasattr(response, "render") and not response.is_rendered:
                 response.render()
-            _cache().set(key, response, timeout=getattr(settings, "PAGE_CACHE_SECONDS", 600))
+            try:
+                _cache().set(key, response, timeout=getattr(settings, "PAGE_CACHE_SECONDS", 600))
+            except Exception as exc:
+                logger.warning("page cache not stored: %s", type(exc).__name__)
             response[CACHED_HEADER] = "miss"
         return response

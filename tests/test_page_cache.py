@@ -63,3 +63,15 @@ def test_logged_in_users_never_get_cached_pages(client, page, django_user_model)
     client.force_login(user)
     client.get("/aanbod/")
     assert "X-Page-Cache" not in client.get("/aanbod/")
+
+
+def test_an_unreachable_cache_server_never_breaks_pages_or_saves(client, page, settings):
+    settings.CACHES = {
+        **settings.CACHES,
+        "down": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:9/0"},
+    }
+    settings.PAGE_CACHE_ALIAS = "down"
+    assert client.get("/aanbod/").status_code == 200
+    page.body_nl = "<p>Opgeslagen zonder cache</p>"
+    page.save_revision().publish()
+    assert "Opgeslagen zonder cache" in client.get("/aanbod/").content.decode()
