@@ -9,6 +9,7 @@ mail: a row that was not handed over stays queued and the sweep hands it over ag
 from __future__ import annotations
 
 import base64
+import json
 import logging
 import re
 import smtplib
@@ -360,16 +361,29 @@ def _describe(exc: BaseException) -> str:
 
 
 def _mark_sent(row: OutboxMail, message_id: str) -> None:
+    """sending → sent with the text as sent, and its EventLog entry (ids only): one statement, one quick commit."""
+    now = timezone.now()
+    fields = {"status": OutboxMail.Status.SENT, "sent_at": now, "message_id": message_id, "last_error": ""}
+    fields.update(_rendered(row))
+    payload = {"rule": row.rule_key, "scope": row.scope, "attempt": row.attempts}
+    if connection.vendor != "postgresql":
+        with transaction.atomic():
+            OutboxMail.objects.filter(pk=row.pk, status=OutboxMail.Status.SENDING).update(**fields)
+            EventLog.record("mail_sent", "outbox", row.pk, **payload)
+        return
+    qn = connection.ops.quote_name
+    assignments = ", ".join(f"{qn(OutboxMail._meta.get_field(name).column)} = %s" for name in fields)
+    log = EventLog._meta
     with transaction.atomic():
         _quick_commit()
-        OutboxMail.objects.filter(pk=row.pk, status=OutboxMail.Status.SENDING).update(
-            status=OutboxMail.Status.SENT,
-            sent_at=timezone.now(),
-            message_id=message_id,
-            last_error="",
-            **_rendered(row),
-        )
-        EventLog.record("mail_sent", "outbox", row.pk, rule=row.rule_key, scope=row.scope, attempt=row.attempts)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"WITH sent AS (UPDATE {qn(OutboxMail._meta.db_table)} SET {assignments} "
+                f"WHERE id = %s AND status = %s RETURNING id) "
+                f"INSERT INTO {qn(log.db_table)} (at, action, object_type, object_id, payload) "
+                f"SELECT %s, 'mail_sent', 'outbox', sent.id::text, %s::jsonb FROM sent",
+                [*fields.values(), row.pk, OutboxMail.Status.SENDING, now, json.dumps(payload)],
+            )
 
 
 def _mark_error(row: OutboxMail, exc: BaseException, kind: str) -> None:
