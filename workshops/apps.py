@@ -8,4 +8,8 @@ class WorkshopsConfig(AppConfig):
     verbose_name = _("Workshops")
 
     def ready(self):
-        from . import mail  # noqa: F401  (registers the session mail provider with the event engine)
+        from django.db.models.signals import post_save
+
+        from . import mail  # registers the session mail provider with the event engine
+
+        post_save.connect(mail._forget_organisation_name, sender="home.SiteSettings", dispatch_uid="mail-org-name")

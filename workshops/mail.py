@@ -86,7 +86,22 @@ def homework_target(registration, kind: str) -> str:
     return ""
 
 
+_ORGANISATION_NAME: tuple[float, str] | None = None
+
+
+def _forget_organisation_name(**kwargs) -> None:
+    global _ORGANISATION_NAME
+    _ORGANISATION_NAME = None
+
+
 def _organisation_name() -> str:
+    global _ORGANISATION_NAME
+    import time
+
+    # kept a minute (MAIL_SETTINGS_CACHE_SECONDS) per process: no two queries per mail; a save here forgets it
+    seconds = getattr(settings, "MAIL_SETTINGS_CACHE_SECONDS", 60)
+    if _ORGANISATION_NAME and time.monotonic() - _ORGANISATION_NAME[0] < seconds:
+        return _ORGANISATION_NAME[1]
     from django.apps import apps
 
     try:
@@ -94,9 +109,11 @@ def _organisation_name() -> str:
         from wagtail.models import Site
 
         site = Site.objects.filter(is_default_site=True).first()
-        return (model.for_site(site).organisation_name or "").strip() if site else ""
+        name = (model.for_site(site).organisation_name or "").strip() if site else ""
     except Exception:
         return ""
+    _ORGANISATION_NAME = (time.monotonic(), name)
+    return name
 
 
 def _training_material(training, language: str, cache: dict | None = None) -> dict:

@@ -37,3 +37,6 @@ PAGE_CACHE_ENABLED = False
 
 # Rate limits count per client address in the shared cache; tests of them switch them on (tests/test_security_*).
 RATELIMIT_ENABLE = False
+
+# Mail reads the organisation name from the site settings afresh in every test.
+MAIL_SETTINGS_CACHE_SECONDS = 0
