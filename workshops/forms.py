@@ -5,20 +5,29 @@ from __future__ import annotations
 import re
 
 from django import forms
+from django.conf import settings
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from workshops.models import LANGUAGE_CHOICES, SchoolBookingRequest
 from workshops.services.booking import normalise_email
 
-PRIVACY_TEXT = _(
-    "I agree that Qpido stores my details to organise this training and to mail me about it "
-    "(confirmation, reminder, homework and evaluation). They are never shared and are deleted one year after "
-    "the training."
+# The retention period is the purge task's (PURGE_PERSONAL_DATA_AFTER_DAYS), so the promise and the deed agree.
+PRIVACY_TEXT = format_lazy(
+    _(
+        "I agree that Qpido stores my details to organise this training and to mail me about it "
+        "(confirmation, reminder, homework and evaluation). They are never shared and are deleted {days} days "
+        "after the training."
+    ),
+    days=settings.PURGE_PERSONAL_DATA_AFTER_DAYS,
 )
-SCHOOL_PRIVACY_TEXT = _(
-    "I agree that Qpido stores these details to plan the lesson with our school and to mail me about it. "
-    "They are never shared and are deleted one year after the lesson."
+SCHOOL_PRIVACY_TEXT = format_lazy(
+    _(
+        "I agree that Qpido stores these details to plan the lesson with our school and to mail me about it. "
+        "They are never shared and are deleted {days} days after the lesson."
+    ),
+    days=settings.PURGE_PERSONAL_DATA_AFTER_DAYS,
 )
 PHONE_RE = re.compile(r"^\+?[0-9][0-9 ()-]{7,18}[0-9]$")
 

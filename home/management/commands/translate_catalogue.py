@@ -29,13 +29,14 @@ class Command(BaseCommand):
             for entry in catalogue:
                 if entry.obsolete:
                     continue
-                needs = overwrite or not entry.msgstr or "fuzzy" in entry.flags
+                empty = not all(entry.msgstr_plural.values()) if entry.msgid_plural else not entry.msgstr
+                needs = overwrite or empty or "fuzzy" in entry.flags
                 if needs and entry.msgid in translations:
                     entry.msgstr = translations[entry.msgid]
                     if "fuzzy" in entry.flags:
                         entry.flags.remove("fuzzy")
                     applied += 1
-                elif not entry.msgstr or "fuzzy" in entry.flags:
+                elif empty or "fuzzy" in entry.flags:
                     missing.append(entry.msgid)
             catalogue.save()
         self.stdout.write(f"applied {applied} translations; {len(missing)} still untranslated")
