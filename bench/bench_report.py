@@ -111,7 +111,15 @@ def _answers(sessions, total: int):
         ({"answer_id": a, "text": "Gesprek in de klas plannen", "owner": "team", "position": 0} for a in ids[::5]),
     )
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE workshops_evaluationanswer")
+        # fresh statistics for every table the data went into: without them the planner picks nested loops
+        for table in (
+            "workshops_session",
+            "workshops_evaluationanswer",
+            "workshops_evaluationfactor",
+            "workshops_evaluationtopitem",
+            "workshops_evaluationaction",
+        ):
+            cursor.execute(f"ANALYZE {table}")
 
 
 def run(smoke: bool) -> list[Result]:
