@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from wagtail.users.models import UserProfile
 
-from tests.test_workshops_fixtures import make_lesson, make_session, person, training_fixture  # noqa: F401
+from tests.test_workshops_fixtures import make_lesson, make_school_request, make_session, person, training_fixture  # noqa: F401
 from workshops.models import Registration, SchoolBookingRequest, Session
 from workshops.services import booking
 
@@ -183,19 +183,7 @@ def test_raising_capacity_in_the_edit_form_promotes(client, coordinator, two_ses
 
 def test_school_request_queue_and_proposal(client, coordinator, trainers, home_page):
     lesson = make_lesson(home_page)
-    request = SchoolBookingRequest.objects.create(
-        lesson=lesson,
-        school_name="OBS De Linde",
-        contact_name="Karin Jansen",
-        email="k@delinde.nl",
-        phone="0201234567",
-        town="Utrecht",
-        school_type="primary",
-        year_group="7/8",
-        groups=2,
-        pupils=48,
-        date_1=timezone.localdate() + timedelta(days=30),
-    )
+    request = make_school_request(lesson)
     client.force_login(coordinator)
     queue = client.get(reverse("workshops_schoolrequest:index") + "?status=requested")
     assert [r.pk for r in queue.context["object_list"]] == [request.pk]
@@ -229,19 +217,7 @@ def test_school_request_queue_and_proposal(client, coordinator, trainers, home_p
 def test_admin_screens_render_for_a_coordinator(client, coordinator, two_sessions, home_page):
     mine, _other = two_sessions
     lesson = make_lesson(home_page)
-    request = SchoolBookingRequest.objects.create(
-        lesson=lesson,
-        school_name="OBS De Linde",
-        contact_name="Karin Jansen",
-        email="k@delinde.nl",
-        phone="0201234567",
-        town="Utrecht",
-        school_type="primary",
-        year_group="7/8",
-        groups=2,
-        pupils=48,
-        date_1=timezone.localdate() + timedelta(days=30),
-    )
+    request = make_school_request(lesson)
     registration = Registration.objects.filter(session=mine).first()
     client.force_login(coordinator)
     for name, args in [

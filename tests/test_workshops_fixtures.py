@@ -62,3 +62,24 @@ def training_fixture(home_page):
 @pytest.fixture(name="session")
 def session_fixture(training):
     return make_session(training, capacity=2)
+
+
+def make_school_request(lesson, **overrides):
+    """A primary school's request for `lesson`, a month ahead (fields can be overridden)."""
+    from workshops.models import SchoolBookingRequest
+
+    values = {
+        "lesson": lesson,
+        "school_name": "OBS De Linde",
+        "contact_name": "Karin Jansen",
+        "email": "k@delinde.nl",
+        "phone": "0201234567",
+        "town": "Utrecht",
+        "school_type": "primary",
+        "year_group": "7/8",
+        "groups": 2,
+        "pupils": 48,
+        "date_1": timezone.localdate() + timedelta(days=30),
+    }
+    values.update(overrides)
+    return SchoolBookingRequest.objects.create(**values)

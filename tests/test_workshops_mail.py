@@ -102,25 +102,11 @@ def test_school_proposal_mail_carries_the_response_link(home_page, django_user_m
 
     from django.utils import timezone
 
-    from tests.test_workshops_fixtures import make_lesson
-    from workshops.models import SchoolBookingRequest
+    from tests.test_workshops_fixtures import make_lesson, make_school_request
     from workshops.services import schools
 
     lesson = make_lesson(home_page)
-    request = SchoolBookingRequest.objects.create(
-        lesson=lesson,
-        school_name="OBS De Linde",
-        contact_name="Karin Jansen",
-        email="k@delinde.nl",
-        phone="0201234567",
-        town="Utrecht",
-        school_type="primary",
-        year_group="7/8",
-        groups=2,
-        pupils=48,
-        date_1=timezone.localdate() + timedelta(days=30),
-        language="en",
-    )
+    request = make_school_request(lesson, language="en")
     trainer = django_user_model.objects.create_user("tess", password="x")
     start = timezone.now() + timedelta(days=30)
     schools.propose(request.pk, schools.Proposal(start, start + timedelta(hours=2), trainer))
