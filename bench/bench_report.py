@@ -34,6 +34,11 @@ def _training(label: str, sessions: int):
     from workshops.models import Session
 
     index = TrainingIndexPage.objects.first()
+    if index is None:  # a fresh bench database (e.g. `--only report`): the site's pages first
+        from django.core.management import call_command
+
+        call_command("load_initial_data", verbosity=0)
+        index = TrainingIndexPage.objects.first()
     slug = f"bench-rapport-{label}"
     existing = TrainingPage.objects.filter(slug=slug).first()
     if existing and Session.objects.filter(training=existing).exists():

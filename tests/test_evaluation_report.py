@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 from datetime import date
 
 import openpyxl
@@ -14,7 +15,15 @@ from django.utils import translation
 
 from events.api import Audience
 from tests.test_evaluation_support import make_session, make_training, register
-from workshops.evaluation_models import GroupAction, GroupFactor, GroupResult, GroupTopItem
+from workshops.evaluation_admin import BaseReportListView
+from workshops.evaluation_models import (
+    EvaluationAction,
+    EvaluationAnswer,
+    GroupAction,
+    GroupFactor,
+    GroupResult,
+    GroupTopItem,
+)
 from workshops.mail import SessionMailProvider
 from workshops.models import Registration, Session
 from workshops.services import evaluation as service
@@ -223,6 +232,8 @@ def test_a_trainer_cannot_read_another_trainers_session(client, seeded, trainer)
     assert client.get(reverse("evaluation_reports:session", args=[seeded["a"].pk])).status_code == 404
     export = reverse("evaluation_reports:session_export", args=[seeded["a"].pk])
     assert client.get(export + "?export=csv").status_code == 404
+    for name in ("session_texts", "session_actions"):
+        assert client.get(reverse(f"evaluation_reports:{name}", args=[seeded["a"].pk])).status_code == 404
 
 
 def test_report_page_for_a_trainer_hides_names(client, seeded, trainer):
@@ -257,6 +268,11 @@ def test_training_report_and_index(client, seeded, coordinator):
     assert page.status_code == 200
     assert 'data-figure="answers">4<' in html
     assert "Hanna Visser" in html  # a non-respondent of session B, shown to a coordinator
+    # the sessions table: answers, participants asked (confirmed or attended), personal links used
+    rows = [(row.pk, row.n_answers, row.n_participants, row.n_responded) for row in page.context["session_rows"]]
+    assert rows == [(seeded["b"].pk, 1, 2, 1), (seeded["a"].pk, 3, 4, 2)]
+    index_rows = {row.pk: (row.n_answers, row.n_participants, row.n_responded) for row in index.context["sessions"]}
+    assert index_rows[seeded["c"].pk] == (1, 1, 1)
 
 
 def test_room_link_page_shows_qr_codes(client, seeded, trainer):
@@ -292,6 +308,56 @@ def test_report_query_count_does_not_grow_with_answers(client, seeded, coordinat
         )
         GroupFactor.objects.create(result=seeded["group"], column="professional", text=f"groep {i}")
     assert _report_queries(client, session) == before
+
+
+def _seen(client, url, pattern, pages):
+    """Every number matching `pattern` on pages 1..pages of a paged list."""
+    seen = []
+    for page in range(1, pages + 1):
+        response = client.get(f"{url}?p={page}")
+        assert response.status_code == 200
+        seen += [int(n) for n in re.findall(pattern, response.content.decode())]
+    return seen
+
+
+def test_long_lists_are_cut_short_on_the_report_and_all_reachable_from_it(client, seeded, coordinator):
+    """10,000 written answers made the report slow to load: it shows the first rows, links to all of them."""
+    limit, per_page = service.REPORT_LIST_LIMIT, BaseReportListView.per_page
+    extra = per_page + 20  # more than the report shows and more than one page of the full list
+    answers = EvaluationAnswer.objects.bulk_create(
+        EvaluationAnswer(session=seeded["b"], via="room", edit_key_hash=f"bulk-{i}", comment=f"opmerking {i:03d}")
+        for i in range(extra)
+    )
+    EvaluationAction.objects.bulk_create(
+        EvaluationAction(answer=a, text=f"stap {i:03d}") for i, a in enumerate(answers)
+    )
+    client.force_login(coordinator)
+    training = seeded["training"].pk
+    html = client.get(reverse("evaluation_reports:training", args=[training])).content.decode()
+    texts_url = reverse("evaluation_reports:training_texts", args=[training])
+    actions_url = reverse("evaluation_reports:training_actions", args=[training])
+    # seeded: one answer with an insight in session A, two actions in session A
+    assert len(re.findall(r"opmerking \d{3}", html)) == limit - 1
+    assert len(re.findall(r"stap \d{3}", html)) == limit - 2
+    assert f'data-more="{extra + 1}"' in html and f'href="{texts_url}"' in html
+    assert f'data-more="{extra + 2}"' in html and f'href="{actions_url}"' in html
+    # "show all": every text and every action, a page at a time, each once
+    assert sorted(_seen(client, texts_url, r"opmerking (\d{3})", 2)) == list(range(extra))
+    assert sorted(_seen(client, actions_url, r"stap (\d{3})", 2)) == list(range(extra))
+    full = client.get(texts_url).content.decode()
+    assert "Schaamte speelt een grote rol." in full
+    assert "Protocol opstellen" in client.get(actions_url).content.decode()
+    # a page number out of range or not a number is not an error
+    for page in ("999", "abc", "-1", ""):
+        assert client.get(f"{texts_url}?p={page}").status_code == 200
+
+
+def test_short_lists_are_shown_whole_without_a_link(client, seeded, coordinator):
+    client.force_login(coordinator)
+    html = client.get(reverse("evaluation_reports:session", args=[seeded["a"].pk])).content.decode()
+    assert "Schaamte speelt een grote rol." in html and "Les plannen" in html
+    assert "data-more" not in html
+    assert reverse("evaluation_reports:session_texts", args=[seeded["a"].pk]) not in html
 
 
 EXPORT_HEADINGS_NL = [

@@ -6,7 +6,8 @@ superusers). Names of registrants who have not answered are shown only to coordi
 
 import segno
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
+from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
@@ -16,14 +17,15 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView, View
 from wagtail import hooks
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
+from wagtail.admin.paginator import WagtailPaginator
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.generic.models import CreateView
 from wagtail.admin.views.mixins import SpreadsheetExportMixin
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from home.models import TrainingPage
-from workshops.evaluation_models import FactorColumn, GroupResult
-from workshops.models import Session
+from workshops.evaluation_models import EvaluationAnswer, FactorColumn, GroupResult
+from workshops.models import Registration, Session
 from workshops.services import evaluation as service
 
 REPORT_PERMISSION = "workshops.view_evaluationanswer"
@@ -54,20 +56,18 @@ class ReportPermissionMixin:
         return super().dispatch(request, *args, **kwargs)
 
 
+def _count_per_session(queryset):
+    """A correlated COUNT per session row (an index range each), instead of joining answers and registrations."""
+    counted = queryset.filter(session=OuterRef("pk")).order_by().values("session").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
 def _sessions_with_counts(queryset):
+    eligible = Registration.objects.filter(status__in=service.eligible_statuses())
     return queryset.select_related("training", "lesson").annotate(
-        n_answers=Count("evaluation_answers", distinct=True),
-        n_participants=Count(
-            "registrations", filter=Q(registrations__status__in=service.eligible_statuses()), distinct=True
-        ),
-        n_responded=Count(
-            "registrations",
-            filter=Q(
-                registrations__status__in=service.eligible_statuses(),
-                registrations__evaluation_responded_at__isnull=False,
-            ),
-            distinct=True,
-        ),
+        n_answers=_count_per_session(EvaluationAnswer.objects.all()),
+        n_participants=_count_per_session(eligible),
+        n_responded=_count_per_session(eligible.filter(evaluation_responded_at__isnull=False)),
     )
 
 
@@ -97,13 +97,53 @@ class EvaluationIndexView(ReportPermissionMixin, WagtailAdminTemplateMixin, Temp
         return context
 
 
+class SessionScopeMixin:
+    """The report of one session: a trainer only reaches the sessions they train."""
+
+    report_url_name = "evaluation_reports:session"
+    export_url_name = "evaluation_reports:session_export"
+    texts_url_name = "evaluation_reports:session_texts"
+    actions_url_name = "evaluation_reports:session_actions"
+
+    @cached_property
+    def session(self):
+        return get_object_or_404(
+            visible_sessions(self.request.user, Session.objects.select_related("training", "lesson")),
+            pk=self.kwargs["pk"],
+        )
+
+    def get_report_title(self):
+        return _("Evaluation of %(session)s") % {"session": self.session}
+
+    def get_sessions(self):
+        return Session.objects.filter(pk=self.session.pk)
+
+
+class TrainingScopeMixin:
+    """The report of every session of a training the user may read."""
+
+    report_url_name = "evaluation_reports:training"
+    export_url_name = "evaluation_reports:training_export"
+    texts_url_name = "evaluation_reports:training_texts"
+    actions_url_name = "evaluation_reports:training_actions"
+
+    @cached_property
+    def training(self):
+        return get_object_or_404(TrainingPage, pk=self.kwargs["pk"])
+
+    def get_report_title(self):
+        return _("Evaluation of the training %(training)s") % {"training": self.training.title}
+
+    def get_sessions(self):
+        return visible_sessions(self.request.user, Session.objects.filter(training=self.training))
+
+
 class BaseReportView(ReportPermissionMixin, WagtailAdminTemplateMixin, TemplateView):
     template_name = "workshops/evaluation_admin/report.html"
     header_icon = "doc-full-inverse"
-    export_url_name = ""
 
-    def get_sessions(self):
-        raise NotImplementedError
+    def get_page_title(self):
+        return self.get_report_title()
 
     def get_breadcrumbs_items(self):
         return self.breadcrumbs_items + [
@@ -115,11 +155,14 @@ class BaseReportView(ReportPermissionMixin, WagtailAdminTemplateMixin, TemplateV
         context = super().get_context_data(**kwargs)
         sessions = self.get_sessions()
         coordinator = is_coordinator(self.request.user)
+        pk = self.kwargs["pk"]
         context.update(
             report=service.build_report(sessions, with_names=coordinator),
             is_coordinator=coordinator,
             session_rows=self.session_rows(sessions),
-            export_url=reverse(self.export_url_name, args=[self.kwargs["pk"]]),
+            export_url=reverse(self.export_url_name, args=[pk]),
+            texts_url=reverse(self.texts_url_name, args=[pk]),
+            actions_url=reverse(self.actions_url_name, args=[pk]),
             columns=FactorColumn,
         )
         return context
@@ -128,22 +171,7 @@ class BaseReportView(ReportPermissionMixin, WagtailAdminTemplateMixin, TemplateV
         return None
 
 
-class SessionReportView(BaseReportView):
-    export_url_name = "evaluation_reports:session_export"
-
-    @cached_property
-    def session(self):
-        return get_object_or_404(
-            visible_sessions(self.request.user, Session.objects.select_related("training", "lesson")),
-            pk=self.kwargs["pk"],
-        )
-
-    def get_page_title(self):
-        return _("Evaluation of %(session)s") % {"session": self.session}
-
-    def get_sessions(self):
-        return Session.objects.filter(pk=self.session.pk)
-
+class SessionReportView(SessionScopeMixin, BaseReportView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["session"] = self.session
@@ -153,21 +181,55 @@ class SessionReportView(BaseReportView):
         return context
 
 
-class TrainingReportView(BaseReportView):
-    export_url_name = "evaluation_reports:training_export"
-
-    @cached_property
-    def training(self):
-        return get_object_or_404(TrainingPage, pk=self.kwargs["pk"])
-
-    def get_page_title(self):
-        return _("Evaluation of the training %(training)s") % {"training": self.training.title}
-
-    def get_sessions(self):
-        return visible_sessions(self.request.user, Session.objects.filter(training=self.training))
-
+class TrainingReportView(TrainingScopeMixin, BaseReportView):
     def session_rows(self, sessions):
         return _sessions_with_counts(sessions).order_by("starts_at")
+
+
+class BaseReportListView(ReportPermissionMixin, WagtailAdminTemplateMixin, TemplateView):
+    """All rows of a list the report page shows only the start of (free texts, actions), a page at a time."""
+
+    template_name = "workshops/evaluation_admin/report_list.html"
+    header_icon = "doc-full-inverse"
+    per_page = 100
+    kind = ""  # "texts" or "actions"
+
+    def get_page_title(self):
+        return (
+            _("Insights, lessons, needs and comments") if self.kind == "texts" else _("Actions named by participants")
+        )
+
+    def get_breadcrumbs_items(self):
+        return self.breadcrumbs_items + [
+            {"url": reverse("evaluation_reports:index"), "label": _("Evaluations")},
+            {"url": reverse(self.report_url_name, args=[self.kwargs["pk"]]), "label": self.get_report_title()},
+            {"url": "", "label": self.get_page_title()},
+        ]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        sessions = self.get_sessions()
+        rows = service.report_texts(sessions) if self.kind == "texts" else service.report_actions(sessions)
+        paginator = WagtailPaginator(rows, self.per_page)
+        page = paginator.get_page(self.request.GET.get("p"))  # a page number out of range or not a number: no error
+        context.update(
+            kind=self.kind,
+            page_obj=page,
+            rows=page.object_list,
+            elided_page_range=paginator.get_elided_page_range(page.number),
+            report_title=self.get_report_title(),
+            report_url=reverse(self.report_url_name, args=[self.kwargs["pk"]]),
+            export_url=reverse(self.export_url_name, args=[self.kwargs["pk"]]),
+        )
+        return context
+
+
+class SessionReportListView(SessionScopeMixin, BaseReportListView):
+    pass
+
+
+class TrainingReportListView(TrainingScopeMixin, BaseReportListView):
+    pass
 
 
 class ExportView(ReportPermissionMixin, SpreadsheetExportMixin, View):
@@ -347,6 +409,10 @@ def register_report_urls():
         path("session/<int:pk>/room-link/", RoomLinkView.as_view(), name="room"),
         path("training/<int:pk>/", TrainingReportView.as_view(), name="training"),
         path("training/<int:pk>/export/", ExportView.as_view(by_training=True), name="training_export"),
+        path("session/<int:pk>/texts/", SessionReportListView.as_view(kind="texts"), name="session_texts"),
+        path("session/<int:pk>/actions/", SessionReportListView.as_view(kind="actions"), name="session_actions"),
+        path("training/<int:pk>/texts/", TrainingReportListView.as_view(kind="texts"), name="training_texts"),
+        path("training/<int:pk>/actions/", TrainingReportListView.as_view(kind="actions"), name="training_actions"),
     ]
     return [path("evaluation-reports/", include((urls, "evaluation_reports"), namespace="evaluation_reports"))]
 

@@ -19,7 +19,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core import signing
 from django.db import transaction
-from django.db.models import Avg, Count, F, IntegerField, Min, Q, Sum
+from django.db.models import Avg, Count, F, IntegerField, Min, Q, Sum, Window
 from django.db.models.functions import Coalesce
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -428,6 +428,10 @@ def initial_from_answer(answer) -> dict:
 # --- Reports -----------------------------------------------------------------------------------------------
 
 TOP_FACTORS_PER_COLUMN = 10
+# The report page shows the first rows of the free texts and of the actions; the rest is one click away (a paged
+# list of each, see report_texts/report_actions) and in the downloads. Rendering 10,000 texts made the page slow.
+REPORT_LIST_LIMIT = 50
+_WITH_TEXT = ~Q(new_insights="") | ~Q(learned="") | ~Q(needs="") | ~Q(comment="")
 
 
 def _label(norm, text):
@@ -456,6 +460,7 @@ def build_report(sessions, *, with_names=False) -> dict:
         personal=Count("id", filter=Q(via=EvaluationAnswer.Via.PERSONAL)),
         room=Count("id", filter=Q(via=EvaluationAnswer.Via.ROOM)),
         named=Count("id", filter=~Q(respondent_name="")),
+        texts=Count("id", filter=_WITH_TEXT),
         avg_session=Avg("rating_session"),
         avg_material=Avg("rating_material"),
         rated_session=Count("rating_session"),
@@ -472,7 +477,9 @@ def build_report(sessions, *, with_names=False) -> dict:
     factor_rows = (
         EvaluationFactor.objects.filter(answer__session__in=sessions)
         .values("column", "normalised")
-        .annotate(count=Count("answer", distinct=True), text=Min("text"))
+        # one row per (answer, column, normalised) is a database constraint (evaluation_factor_once), so counting
+        # rows counts answers; COUNT(DISTINCT) would force a sort of every factor
+        .annotate(count=Count("id"), text=Min("text"))
         .order_by("column", "-count", "normalised")
     )
     columns = {column: [] for column in FactorColumn}
@@ -502,16 +509,9 @@ def build_report(sessions, *, with_names=False) -> dict:
     ]
     _bars(top_three)
 
-    actions = list(
-        EvaluationAction.objects.filter(answer__session__in=sessions)
-        .order_by(F("due_date").asc(nulls_last=True), "text")
-        .values("text", "owner", "due_date", "answer__session_id")
-    )
-    texts = list(
-        answers.filter(~Q(new_insights="") | ~Q(learned="") | ~Q(needs="") | ~Q(comment=""))
-        .order_by("session_id", "new_insights")
-        .values("new_insights", "learned", "needs", "comment", "respondent_name")
-    )
+    # the first rows only, each carrying the number of all rows (a window count: no extra query)
+    actions = list(report_actions(sessions).annotate(total=Window(Count("id")))[:REPORT_LIST_LIMIT])
+    texts = list(report_texts(sessions)[:REPORT_LIST_LIMIT])
     groups = list(
         GroupResult.objects.filter(session__in=sessions)
         .select_related("session", "session__training", "session__lesson")
@@ -555,10 +555,31 @@ def build_report(sessions, *, with_names=False) -> dict:
         "factor_columns": factor_columns,
         "top_three": top_three,
         "actions": actions,
+        "actions_total": actions[0]["total"] if actions else 0,
         "texts": texts,
+        "texts_total": totals["texts"],
         "group_results": groups,
         "non_respondent_names": missing_names,
     }
+
+
+def report_actions(sessions):
+    """Every action participants named, soonest first (undated last); the report shows the first rows."""
+    return (
+        EvaluationAction.objects.filter(answer__session__in=sessions)
+        .order_by(F("due_date").asc(nulls_last=True), "text", "id")
+        .values("text", "owner", "due_date", "answer__session_id")
+    )
+
+
+def report_texts(sessions):
+    """Every answer with something written in it (insights, lessons, needs, comment); the report shows the first."""
+    return (
+        EvaluationAnswer.objects.filter(session__in=sessions)
+        .filter(_WITH_TEXT)
+        .order_by("session_id", "new_insights", "id")
+        .values("new_insights", "learned", "needs", "comment", "respondent_name")
+    )
 
 
 def _round(value):
