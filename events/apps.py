@@ -6,3 +6,8 @@ class EventsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "events"
     verbose_name = _("Event engine")
+
+    def ready(self):
+        from events.services import rules
+
+        rules.connect_signals()

@@ -9,7 +9,7 @@ from __future__ import annotations
 import string
 
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import connections, models, router
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
@@ -305,7 +305,22 @@ class EventLog(models.Model):
 
     @classmethod
     def record(cls, action: str, object_type: str, object_id, **ids) -> EventLog:
-        return cls.objects.create(action=action, object_type=object_type, object_id=str(object_id), payload=ids)
+        """Append one entry. One plain INSERT (no model save machinery): every booking and mail writes several."""
+        entry = cls(action=action, object_type=object_type, object_id=str(object_id), payload=ids)
+        _check_payload(entry.payload)
+        fields = [cls._meta.get_field(name) for name in ("at", "action", "object_type", "object_id", "payload")]
+        connection = connections[router.db_for_write(cls)]
+        columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {connection.ops.quote_name(cls._meta.db_table)} ({columns}) "
+                f"VALUES ({', '.join(['%s'] * len(fields))}) RETURNING {connection.ops.quote_name('id')}",
+                [field.get_db_prep_save(getattr(entry, field.attname), connection) for field in fields],
+            )
+            entry.pk = cursor.fetchone()[0]
+        entry._state.adding = False
+        entry._state.db = connection.alias
+        return entry
 
 
 def _check_payload(payload):

@@ -40,6 +40,14 @@ def sweep() -> dict:
     return run_sweep()
 
 
+@shared_task(name="events.hand_over", ignore_result=True)
+def hand_over() -> int:
+    """At the end of a burst window (events.services.outbox.hand_over): publish every queued row not handed over."""
+    from events.services.outbox import enqueue_due
+
+    return enqueue_due()
+
+
 @shared_task(name="events.purge_outbox", ignore_result=True)
 def purge_outbox() -> int:
     """Nightly (beat): blank addresses and texts of finished mail after PURGE_PERSONAL_DATA_AFTER_DAYS."""

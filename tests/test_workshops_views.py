@@ -107,13 +107,17 @@ def test_cancelled_or_past_session_says_so(client, training, changes, message):
     response = client.get(url("register", "en", session_id=session.pk))
     assert message in response.content.decode()
     assert response.context["form"] is None
-    client.post(url("register", "en", session_id=session.pk), form_data())
+    posted = client.post(url("register", "en", session_id=session.pk), form_data())
+    assert posted.status_code == 200 and message in posted.content.decode() and posted.context["form"] is None
     assert not Registration.objects.exists()
 
 
 def test_private_session_has_no_public_form(client, training):
     private = make_session(training, is_public=False)
     assert client.get(url("register", "en", session_id=private.pk)).status_code == 404
+    assert client.post(url("register", "en", session_id=private.pk), form_data()).status_code == 404
+    assert client.post(url("register", "nl", session_id=987654), form_data()).status_code == 404
+    assert not Registration.objects.exists()
 
 
 def test_manage_page_details_meeting_link_homework_and_cancel(client, session):

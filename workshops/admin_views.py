@@ -371,6 +371,8 @@ class RegistrationViewSet(ModelViewSet):
     menu_label = _("Participants")
     name = "workshops_registration"
     url_prefix = "workshops/participants"
+    # personal data, reached through its session: no "usage" entries (and no reference-index write per booking)
+    add_to_reference_index = False
     index_view_class = RegistrationIndexView
     edit_view_class = RegistrationEditView
     filterset_class = RegistrationFilterSet
@@ -518,6 +520,7 @@ class SchoolRequestViewSet(ModelViewSet):
     menu_label = _("School requests")
     name = "workshops_schoolrequest"
     url_prefix = "workshops/school-requests"
+    add_to_reference_index = False  # personal data; nothing links to a request
     index_view_class = SchoolRequestIndexView
     inspect_view_enabled = True
     list_filter = ["status"]

@@ -13,3 +13,5 @@ class WorkshopsConfig(AppConfig):
         from . import mail  # registers the session mail provider with the event engine
 
         post_save.connect(mail._forget_organisation_name, sender="home.SiteSettings", dispatch_uid="mail-org-name")
+        # a training's title and homework are cached for mails; publishing or saving it forgets them
+        post_save.connect(mail.forget_training_material, sender="home.TrainingPage", dispatch_uid="mail-material")

@@ -116,19 +116,58 @@ def _organisation_name() -> str:
     return name
 
 
-def _training_material(training, language: str, cache: dict | None = None) -> dict:
-    """Title, podcast, cheat sheet and online rules of a training in one language (cached per batch)."""
-    key = (training.pk if training else None, language)
-    if cache is not None and key in cache:
-        return cache[key]
+MATERIAL_CACHE_KEY = "workshops:training-material:v1:{}:{}"
+
+
+def forget_training_material(sender=None, instance=None, **kwargs) -> None:
+    """A training was published, unpublished or saved: mails read its title and homework afresh."""
+    from django.core.cache import cache
+
+    pk = getattr(instance, "pk", None)
+    if pk is None:
+        return
+    try:
+        cache.delete_many([MATERIAL_CACHE_KEY.format(pk, language) for language in ("nl", "en")])
+    except Exception:  # the cache is down: entries expire by MAIL_SETTINGS_CACHE_SECONDS
+        pass
+
+
+def _load_material(training, language: str) -> dict:
     with translation.override(language):
-        material = {
+        return {
             "training": training.title if training else str(_("the session")),
             "podcast_title": (getattr(training, "podcast_title", "") or "") if training else "",
             "cheat_sheet_url": _document_url(getattr(training, "cheat_sheet", None)) if training else "",
             "online_rules": _rich_text_to_lines(getattr(training, "online_rules", "") if training else "")
             or _default_online_rules(),
         }
+
+
+def _training_material(session, language: str, cache: dict | None = None) -> dict:
+    """Title, podcast, cheat sheet and online rules of a session's training in one language: per batch in `cache`,
+    and across requests in the default cache for MAIL_SETTINGS_CACHE_SECONDS (a publish empties it), so a
+    registration does not load the whole training page to address its confirmation mail."""
+    from django.core.cache import cache as shared
+
+    training_id = session.training_id
+    key = (training_id, language)
+    if cache is not None and key in cache:
+        return cache[key]
+    seconds = getattr(settings, "MAIL_SETTINGS_CACHE_SECONDS", 60)
+    shared_key = MATERIAL_CACHE_KEY.format(training_id, language)
+    material = None
+    if training_id and seconds > 0:
+        try:
+            material = shared.get(shared_key)
+        except Exception:
+            material = None
+    if material is None:
+        material = _load_material(session.training if training_id else None, language)
+        if training_id and seconds > 0:
+            try:
+                shared.set(shared_key, material, timeout=seconds)
+            except Exception:
+                pass
     if cache is not None:
         cache[key] = material
     return material
@@ -140,7 +179,7 @@ def context_for(
     """The placeholder values for one registration, formatted in the participant's language."""
     language = language or registration.language or "nl"
     session = registration.session
-    material = _training_material(getattr(session, "training", None), language, cache)
+    material = _training_material(session, language, cache)
     with translation.override(language):
         online = session.mode == Session.Mode.ONLINE
         if online:

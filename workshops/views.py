@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.apps import apps
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -52,36 +52,44 @@ def _closed_reason(session: Session):
 
 @require_http_methods(["GET", "POST"])
 def register(request, session_id):
-    """The registration form of one public session."""
+    """The registration form of one public session.
+
+    A valid POST goes straight to the booking service, which locks the session and checks it is open; the page
+    (session, seats left) is only loaded to show the form again or to explain why registration is closed."""
+    form = closed = None
+    if request.method == "POST":
+        form = RegistrationForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                registration = booking.register(
+                    session_id,
+                    booking.RegistrationData(
+                        name=data["name"],
+                        email=data["email"],
+                        organisation=data["organisation"],
+                        role=data["role"],
+                        language=data["language"],
+                    ),
+                )
+            except Session.DoesNotExist:
+                raise Http404 from None
+            except booking.DuplicateRegistration as error:
+                form.add_error("email", error.message)
+            except booking.BookingError as error:
+                closed = error.message
+            else:
+                return redirect("workshops:registered", token=tokens.make_token(registration, "manage"))
     session = _public_session(session_id)
-    closed = _closed_reason(session)
-    seats_left = session.seats_left()
-    form = None
-    if not closed:
-        if request.method == "POST":
-            form = RegistrationForm(request.POST)
-            if form.is_valid():
-                data = form.cleaned_data
-                try:
-                    registration = booking.register(
-                        session.pk,
-                        booking.RegistrationData(
-                            name=data["name"],
-                            email=data["email"],
-                            organisation=data["organisation"],
-                            role=data["role"],
-                            language=data["language"],
-                        ),
-                    )
-                except booking.DuplicateRegistration as error:
-                    form.add_error("email", error.message)
-                except booking.BookingError as error:
-                    closed = error.message
-                else:
-                    return redirect("workshops:registered", token=tokens.make_token(registration, "manage"))
-        else:
-            form = RegistrationForm(initial={"language": translation.get_language() or "nl"})
-    context = {"session": session, "form": form, "closed": closed, "seats_left": seats_left}
+    closed = closed or _closed_reason(session)
+    if form is None and not closed:
+        form = RegistrationForm(initial={"language": translation.get_language() or "nl"})
+    context = {
+        "session": session,
+        "form": None if closed else form,
+        "closed": closed,
+        "seats_left": session.seats_left(),
+    }
     return render(request, "workshops/register.html", context, status=200)
 
 

@@ -145,7 +145,7 @@ SITE_BASE_URL = env("SITE_BASE_URL", WAGTAILADMIN_BASE_URL)
 
 # --- Cache -------------------------------------------------------------------------------------------------
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {"default": {"BACKEND": "cms.cache_backend.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -165,6 +165,10 @@ EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Qpido <no-reply@qpido.nl>")
 SERVER_EMAIL = env("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 MAIL_FOLDER = Path(env("MAIL_FOLDER", str(VAR_DIR / "mail")))
+# Mail rules, the organisation name and a training's mail texts are cached this long; saving them forgets at once.
+MAIL_SETTINGS_CACHE_SECONDS = env_int("MAIL_SETTINGS_CACHE_SECONDS", 60)
+# Within this many seconds of handing mail to the worker, new mail waits for one collective hand-over (bursts).
+OUTBOX_HAND_OVER_WINDOW = env_int("OUTBOX_HAND_OVER_WINDOW", 1)
 
 # --- Celery ------------------------------------------------------------------------------------------------
 # With REDIS_URL the broker is Redis; without it an embedded filesystem broker under var/ needs no server.

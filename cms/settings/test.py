@@ -40,3 +40,5 @@ RATELIMIT_ENABLE = False
 
 # Mail reads the organisation name from the site settings afresh in every test.
 MAIL_SETTINGS_CACHE_SECONDS = 0
+# Every trigger hands its mail to the worker at once; tests/test_outbox_burst.py switches the burst window on.
+OUTBOX_HAND_OVER_WINDOW = 0

@@ -19,6 +19,7 @@ from datetime import datetime, timedelta
 
 from django.apps import apps
 from django.conf import settings
+from django.core.cache import cache
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.mail.message import make_msgid
 from django.db import connection, transaction
@@ -27,6 +28,7 @@ from django.utils import timezone
 
 from events.api import Recipient, Trigger, providers
 from events.models import EventLog, MailRule, OutboxMail
+from events.services.rules import all_rules
 
 logger = logging.getLogger("events.outbox")
 
@@ -52,7 +54,9 @@ def rules_for(trigger: str, training_key: str | None) -> list[MailRule]:
     training_key = normalise_training_key(training_key)
     keys = [""] + ([training_key] if training_key else [])
     chosen: dict[str, MailRule] = {}
-    for rule in MailRule.objects.filter(trigger=trigger, training_key__in=keys).select_related("template"):
+    for rule in all_rules():  # cached; see events/services/rules.py
+        if rule.trigger != trigger or rule.training_key not in keys:
+            continue
         if rule.key not in chosen or rule.training_key:
             chosen[rule.key] = rule
     return [rule for rule in chosen.values() if rule.is_active]
@@ -130,13 +134,13 @@ def insert_rows(rows: list[OutboxMail]) -> list[int]:
 
 def queue_rows(rows: list[OutboxMail]) -> list[int]:
     """Insert rows once and hand the new ones to the worker after the surrounding transaction commits."""
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         ids = insert_rows(rows)
         if ids:
             EventLog.record(
                 "mail_queued", "outbox", ids[0], count=len(ids), rules=sorted({row.rule_key for row in rows})
             )
-            transaction.on_commit(lambda: enqueue(ids))
+            transaction.on_commit(lambda: hand_over(ids))
     return ids
 
 
@@ -177,6 +181,33 @@ def late_rows(recipients: list[Recipient], *, scope: str, training_key: str | No
 
 
 # --- hand over to the worker ----------------------------------------------------------------------------------
+HAND_OVER_KEY = "events:outbox:hand-over"
+
+
+def hand_over(ids: list[int]) -> int:
+    """After commit: give new rows to the worker. Outside a burst the rows are published at once. Within
+    OUTBOX_HAND_OVER_WINDOW seconds of a publish (200 people registering in the same second), the rows are left
+    for the `hand_over` task that the first publish scheduled for the end of the window: one message for the
+    whole burst instead of one per registration. Nothing waits longer than the window, and the sweep is the net
+    under everything (a row not handed over stays queued)."""
+    window = int(getattr(settings, "OUTBOX_HAND_OVER_WINDOW", 1))  # whole seconds: a cache expiry
+    if window > 0:
+        try:
+            first = cache.add(HAND_OVER_KEY, 1, timeout=window)
+        except Exception:  # the cache is down: publish now, as without a window
+            first = None
+        if first is False:
+            return 0
+        if first:
+            from events.tasks import hand_over as hand_over_task
+
+            try:  # runs after the key expired, so it sees every row committed while the key stood
+                hand_over_task.apply_async(countdown=window + 0.5)
+            except Exception as exc:
+                logger.warning("broker unavailable (%s); the sweep hands the mail over", type(exc).__name__)
+    return enqueue(ids)
+
+
 def enqueue(ids: Iterable[int], publish=None) -> int:
     """Publish `send_batch` tasks; a row is marked handed over only after its message reached the broker.
     `publish(ids)` defaults to `send_batch.apply_async`; a test passes one bound to another broker."""

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db import IntegrityError, transaction
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -106,11 +107,16 @@ def register(session_id: int, data: RegistrationData) -> Registration:
         with transaction.atomic():
             session = _locked_session(session_id)
             check_open(session)
-            existing = Registration.objects.filter(session_id=session.pk, email__iexact=email).first()
+            # one query under the lock: the seats taken, and whether this address registered before
+            found = Registration.objects.filter(session_id=session.pk).aggregate(
+                taken=Count("pk", filter=Q(status__in=Registration.HOLDS_SEAT)),
+                existing=Max("pk", filter=Q(email__iexact=email)),
+            )
+            existing = Registration.objects.get(pk=found["existing"]) if found["existing"] else None
             if existing and existing.status != Registration.Status.CANCELLED:
                 raise DuplicateRegistration()
-            left = _seats_left(session)
-            status = Registration.Status.CONFIRMED if left is None or left > 0 else Registration.Status.WAITLISTED
+            full = session.capacity is not None and found["taken"] >= session.capacity
+            status = Registration.Status.WAITLISTED if full else Registration.Status.CONFIRMED
             now = timezone.now()
             registration = existing or Registration(session=session)
             registration.name = data.name.strip()

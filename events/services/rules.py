@@ -1,0 +1,61 @@
+"""The mail rules (with their templates), read once and kept in the default cache.
+
+Every registration fires one or two triggers, and reading the rules and their translated templates cost more than
+the registration itself. The rules table is small and changes rarely, so all rules are kept in the cache (Redis
+in production, shared by every process) for `MAIL_SETTINGS_CACHE_SECONDS`; saving or deleting a rule or a template
+empties it at once. A cache that cannot be reached is skipped: the rules are then read from the database.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models.signals import post_delete, post_save
+
+from events.models import MailRule, MailTemplate
+
+logger = logging.getLogger(__name__)
+CACHE_KEY = "events:mail-rules:v1"
+
+
+def _seconds() -> int:
+    return int(getattr(settings, "MAIL_SETTINGS_CACHE_SECONDS", 60))
+
+
+def _from_database() -> list[MailRule]:
+    return list(MailRule.objects.select_related("template").order_by("pk"))
+
+
+def all_rules() -> list[MailRule]:
+    """Every rule (active or not) with its template: from the cache when it holds them, else from the database."""
+    seconds = _seconds()
+    if seconds <= 0:
+        return _from_database()
+    try:
+        rules = cache.get(CACHE_KEY)
+    except Exception as exc:  # the cache is down: the database still answers
+        logger.warning("mail rules not read from the cache: %s", type(exc).__name__)
+        return _from_database()
+    if rules is None:
+        rules = _from_database()
+        try:
+            cache.set(CACHE_KEY, rules, timeout=seconds)
+        except Exception as exc:
+            logger.warning("mail rules not cached: %s", type(exc).__name__)
+    return rules
+
+
+def forget(**kwargs) -> None:
+    """A rule or template changed: the next trigger reads them afresh (in every process sharing the cache)."""
+    try:
+        cache.delete(CACHE_KEY)
+    except Exception as exc:
+        logger.warning("mail rules cache not emptied: %s", type(exc).__name__)
+
+
+def connect_signals() -> None:
+    for model in (MailRule, MailTemplate):
+        post_save.connect(forget, sender=model, dispatch_uid=f"mail-rules-forget-save-{model.__name__}")
+        post_delete.connect(forget, sender=model, dispatch_uid=f"mail-rules-forget-delete-{model.__name__}")

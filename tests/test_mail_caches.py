@@ -1,0 +1,60 @@
+"""Mail rules and a training's mail texts are cached between registrations (MAIL_SETTINGS_CACHE_SECONDS), and an
+editor's change is still seen by the very next registration."""
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from events.models import MailRule, OutboxMail
+from events.services import rules
+from tests.test_workshops_fixtures import make_session, person, training_fixture  # noqa: F401
+from workshops.mail import MATERIAL_CACHE_KEY
+from workshops.services import booking
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def caching(settings, training):
+    settings.MAIL_SETTINGS_CACHE_SECONDS = 60
+    cache.delete_many([rules.CACHE_KEY] + [MATERIAL_CACHE_KEY.format(training.pk, lang) for lang in ("nl", "en")])
+    yield
+    cache.delete_many([rules.CACHE_KEY] + [MATERIAL_CACHE_KEY.format(training.pk, lang) for lang in ("nl", "en")])
+
+
+def _confirmation_for(email):
+    return OutboxMail.objects.filter(rule_key="confirmation", to_email=email).first()
+
+
+def test_a_warm_registration_reads_neither_rules_nor_the_training_page(caching, training):
+    session = make_session(training, capacity=1)
+    booking.register(session.pk, person(1))  # confirmed: fills the caches
+    booking.register(session.pk, person(2))  # waiting list
+    with CaptureQueriesContext(connection) as queries:
+        booking.register(session.pk, person(3))  # waiting list: no calendar file, so no page is needed at all
+    tables = " ".join(query["sql"] for query in queries.captured_queries)
+    assert "events_mailrule" not in tables and "home_trainingpage" not in tables
+    row = OutboxMail.objects.get(rule_key="waitlisted", to_email="person3@example.org")
+    assert row.context["training"] == "Training sexting"
+
+
+def test_a_rule_switched_off_applies_to_the_next_registration(caching, training):
+    session = make_session(training, capacity=5)
+    booking.register(session.pk, person(1))
+    assert _confirmation_for("person1@example.org") is not None
+    rule = MailRule.objects.get(key="confirmation", training_key="")
+    rule.is_active = False
+    rule.save()
+    booking.register(session.pk, person(2))
+    assert _confirmation_for("person2@example.org") is None
+
+
+def test_a_published_title_reaches_the_next_confirmation(caching, training):
+    session = make_session(training, capacity=5)
+    booking.register(session.pk, person(1, language="en"))
+    assert _confirmation_for("person1@example.org").context["training"] == "Sexting training"
+    training.title_en = "Sexting and grooming for professionals"
+    training.save_revision().publish()
+    booking.register(session.pk, person(2, language="en"))
+    assert _confirmation_for("person2@example.org").context["training"] == "Sexting and grooming for professionals"
