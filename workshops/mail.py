@@ -206,14 +206,15 @@ def context_for(
         }
 
 
-def recipient_for(registration, attachments: tuple[Attachment, ...] = ()) -> Recipient:
-    """The event engine's addressee for a registration (key without personal data, context in their language)."""
+def recipient_for(registration, attachments: tuple[Attachment, ...] = (), context: dict | None = None) -> Recipient:
+    """The event engine's addressee for a registration (key without personal data, context in their language;
+    `context` when it was built already, see booking.register)."""
     language = registration.language if registration.language in ("nl", "en") else "nl"
     return Recipient(
         key=f"registration:{registration.pk}",
         email=registration.email,
         language=language,
-        context=context_for(registration, language),
+        context=context if context is not None else context_for(registration, language),
         attachments=tuple(attachments),
     )
 
@@ -316,6 +317,9 @@ class SessionMailProvider:
         ids = [int(key.split(":", 1)[1]) for key in recipient_keys if key.startswith("registration:")]
         if kind != "session" or not pk.isdigit() or not ids:
             return []
+        window = Session.objects.filter(pk=int(pk), starts_at__gt=now, starts_at__lte=now + offset)
+        if not window.exclude(status=Session.Status.CANCELLED).exists():
+            return []  # the usual case (the moment lies ahead): one small query instead of reading registrations
         qs = self._base(audience, None, ()).filter(
             session_id=int(pk), pk__in=ids, session__starts_at__gt=now, session__starts_at__lte=now + offset
         )

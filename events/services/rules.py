@@ -9,6 +9,7 @@ empties it at once. A cache that cannot be reached is skipped: the rules are the
 from __future__ import annotations
 
 import logging
+import time
 
 from django.conf import settings
 from django.core.cache import cache
@@ -28,11 +29,20 @@ def _from_database() -> list[MailRule]:
     return list(MailRule.objects.select_related("template").order_by("pk"))
 
 
+# What this process read last, and when: a registration asks twice within milliseconds (once while preparing its
+# mail, once under the session lock), so the second answer comes from memory. Kept LOCAL_SECONDS at most.
+LOCAL_SECONDS = 1.0
+_local: tuple[float, list[MailRule]] | None = None
+
+
 def all_rules() -> list[MailRule]:
     """Every rule (active or not) with its template: from the cache when it holds them, else from the database."""
+    global _local
     seconds = _seconds()
     if seconds <= 0:
         return _from_database()
+    if _local is not None and time.monotonic() - _local[0] < LOCAL_SECONDS:
+        return _local[1]
     try:
         rules = cache.get(CACHE_KEY)
     except Exception as exc:  # the cache is down: the database still answers
@@ -44,11 +54,18 @@ def all_rules() -> list[MailRule]:
             cache.set(CACHE_KEY, rules, timeout=seconds)
         except Exception as exc:
             logger.warning("mail rules not cached: %s", type(exc).__name__)
+    _local = (time.monotonic(), rules)
     return rules
+
+
+def forget_local() -> None:
+    global _local
+    _local = None
 
 
 def forget(**kwargs) -> None:
     """A rule or template changed: the next trigger reads them afresh (in every process sharing the cache)."""
+    forget_local()
     try:
         cache.delete(CACHE_KEY)
     except Exception as exc:

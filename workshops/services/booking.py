@@ -101,43 +101,56 @@ def check_open(session: Session, *, now=None) -> None:
 
 
 def register(session_id: int, data: RegistrationData) -> Registration:
-    """Confirm while seats remain, else waitlist. Raises BookingError for a closed session or a duplicate."""
+    """Confirm while seats remain, else waitlist. Raises BookingError for a closed session or a duplicate.
+
+    The session row is locked (so seats are counted and given out one registration at a time) only for the
+    writes: the mail's context and calendar file are built before, from an unlocked read of the session, so
+    people registering at the same moment wait for each other's INSERTs, not for each other's mail."""
     email = normalise_email(data.email)
+    now = timezone.now()
+    session = Session.objects.select_related("training").get(pk=session_id)
+    check_open(session, now=now)
+    registration = Registration(
+        session=session,
+        name=data.name.strip(),
+        email=email,
+        organisation=data.organisation.strip(),
+        role=data.role.strip(),
+        language=data.language,
+        status=Registration.Status.CONFIRMED,
+        consent_at=now,
+    )
+    prepared = _prepare_mail(registration)
     try:
         with transaction.atomic():
-            session = _locked_session(session_id)
-            check_open(session)
+            locked = _locked_session(session_id)
+            check_open(locked)
             # one query under the lock: the seats taken, and whether this address registered before
-            found = Registration.objects.filter(session_id=session.pk).aggregate(
+            found = Registration.objects.filter(session_id=session_id).aggregate(
                 taken=Count("pk", filter=Q(status__in=Registration.HOLDS_SEAT)),
                 existing=Max("pk", filter=Q(email__iexact=email)),
             )
-            existing = Registration.objects.get(pk=found["existing"]) if found["existing"] else None
-            if existing and existing.status != Registration.Status.CANCELLED:
-                raise DuplicateRegistration()
-            full = session.capacity is not None and found["taken"] >= session.capacity
-            status = Registration.Status.WAITLISTED if full else Registration.Status.CONFIRMED
-            now = timezone.now()
-            registration = existing or Registration(session=session)
-            registration.name = data.name.strip()
-            registration.email = email
-            registration.organisation = data.organisation.strip()
-            registration.role = data.role.strip()
-            registration.language = data.language
-            registration.status = status
-            registration.consent_at = now
-            registration.cancelled_at = None
-            registration.promoted_at = None
-            if existing:  # registering again after cancelling: a new arrival at the back of the queue
-                registration.created_at = now
+            if found["existing"]:
+                existing = Registration.objects.get(pk=found["existing"])
+                if existing.status != Registration.Status.CANCELLED:
+                    raise DuplicateRegistration()
+                # registering again after cancelling: the same row, a new arrival at the back of the queue
+                for field in ("name", "email", "organisation", "role", "language", "consent_at"):
+                    setattr(existing, field, getattr(registration, field))
+                existing.created_at = now
+                existing.cancelled_at = existing.promoted_at = None
+                registration, prepared = existing, None
+            full = locked.capacity is not None and found["taken"] >= locked.capacity
+            registration.status = Registration.Status.WAITLISTED if full else Registration.Status.CONFIRMED
             registration.save()
             registration.session = session
-            if status == Registration.Status.CONFIRMED:
-                _mail_registration(Trigger.REGISTRATION_CONFIRMED, registration)
+            if registration.status == Registration.Status.CONFIRMED:
+                _mail_registration(Trigger.REGISTRATION_CONFIRMED, registration, prepared=prepared)
             else:  # "you are on the waiting list" (no .ics: there is no seat yet)
-                _mail_registration(Trigger.WAITLISTED, registration, with_ics=False)
-            EventLog.record("registered", "registration", registration.pk, session=session.pk, status=str(status))
-            logger.info("registration %s on session %s: %s", registration.pk, session.pk, status)
+                _mail_registration(Trigger.WAITLISTED, registration, with_ics=False, prepared=prepared)
+            status = registration.status
+            EventLog.record("registered", "registration", registration.pk, session=session_id, status=str(status))
+            logger.info("registration %s on session %s: %s", registration.pk, session_id, status)
             return registration
     except IntegrityError as exc:  # the unique (session, email) constraint as the last line of defence
         raise DuplicateRegistration() from exc
@@ -279,16 +292,34 @@ def ics_attachment(registration: Registration) -> Attachment:
     )
 
 
-def _mail_registration(trigger: str, registration: Registration, with_ics: bool = True) -> int:
+def _prepare_mail(registration: Registration) -> dict:
+    """The mail context and the calendar file of a registration that is about to be saved (its public id, not its
+    database id, goes into links), so they need not be built while the session is locked."""
+    from events.services.rules import all_rules
+    from workshops.mail import context_for
+
+    all_rules()  # read the mail rules now, not while the session is locked
+    language = registration.language if registration.language in ("nl", "en") else "nl"
+    return {"context": context_for(registration, language), "ics": ics_attachment(registration)}
+
+
+def _mail_registration(
+    trigger: str, registration: Registration, with_ics: bool = True, prepared: dict | None = None
+) -> int:
     """Queue the mail for this registration (with its .ics) through the event engine's outbox."""
     from workshops.mail import recipient_for
 
     session = registration.session
     occurrence = (registration.promoted_at or registration.created_at).isoformat()
-    attachments = (ics_attachment(registration),) if with_ics else ()
+    if prepared is not None:
+        attachments = (prepared["ics"],) if with_ics else ()
+        recipient = recipient_for(registration, attachments=attachments, context=prepared["context"])
+    else:
+        attachments = (ics_attachment(registration),) if with_ics else ()
+        recipient = recipient_for(registration, attachments=attachments)
     return fire(
         trigger,
-        [recipient_for(registration, attachments=attachments)],
+        [recipient],
         scope=session.scope,
         training_key=session.training_key,
         occurrence=occurrence,
