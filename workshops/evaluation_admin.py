@@ -97,6 +97,11 @@ class EvaluationIndexView(ReportPermissionMixin, WagtailAdminTemplateMixin, Temp
         return context
 
 
+def visible_session_or_404(user, pk):
+    """The session with this id if this user may see its evaluation (coordinators all, trainers their own)."""
+    return get_object_or_404(visible_sessions(user, Session.objects.select_related("training", "lesson")), pk=pk)
+
+
 class SessionScopeMixin:
     """The report of one session: a trainer only reaches the sessions they train."""
 
@@ -107,10 +112,7 @@ class SessionScopeMixin:
 
     @cached_property
     def session(self):
-        return get_object_or_404(
-            visible_sessions(self.request.user, Session.objects.select_related("training", "lesson")),
-            pk=self.kwargs["pk"],
-        )
+        return visible_session_or_404(self.request.user, self.kwargs["pk"])
 
     def get_report_title(self):
         return _("Evaluation of %(session)s") % {"session": self.session}
@@ -338,10 +340,7 @@ class RoomLinkView(ReportPermissionMixin, WagtailAdminTemplateMixin, TemplateVie
 
     @cached_property
     def session(self):
-        return get_object_or_404(
-            visible_sessions(self.request.user, Session.objects.select_related("training", "lesson")),
-            pk=self.kwargs["pk"],
-        )
+        return visible_session_or_404(self.request.user, self.kwargs["pk"])
 
     def get_page_title(self):
         return _("Session link for %(session)s") % {"session": self.session}
