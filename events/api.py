@@ -24,10 +24,20 @@ class Trigger:
     PROMOTED = "promoted_from_waitlist"
     SESSION_CANCELLED = "session_cancelled"
     SCHOOL_PROPOSAL = "school_proposal_made"
+    SCHOOL_REQUEST_RECEIVED = "school_request_received"  # to the school: we have your request
+    SCHOOL_REQUEST_NEW = "school_request_new"  # to the coordinators: a school asks for a lesson
     BEFORE_START = "before_start"
     AFTER_END = "after_end"
 
-    IMMEDIATE = (REGISTRATION_CONFIRMED, WAITLISTED, PROMOTED, SESSION_CANCELLED, SCHOOL_PROPOSAL)
+    IMMEDIATE = (
+        REGISTRATION_CONFIRMED,
+        WAITLISTED,
+        PROMOTED,
+        SESSION_CANCELLED,
+        SCHOOL_PROPOSAL,
+        SCHOOL_REQUEST_RECEIVED,
+        SCHOOL_REQUEST_NEW,
+    )
     TIMED = (BEFORE_START, AFTER_END)
 
 

@@ -37,6 +37,9 @@ PLACEHOLDERS = {
     "school_name": _("name of the school (school requests)"),
     "proposed_start": _("proposed date and time (school requests)"),
     "respond_url": _("personal link to answer a proposal (school requests)"),
+    "lesson": _("title of the requested lesson (school requests)"),
+    "town": _("town of the school (school requests)"),
+    "admin_url": _("link to the request in the admin (mail to coordinators)"),
 }
 
 
@@ -144,8 +147,11 @@ class MailRule(models.Model):
 
     TRIGGER_CHOICES = [
         (Trigger.REGISTRATION_CONFIRMED, _("registration confirmed")),
+        (Trigger.WAITLISTED, _("placed on the waiting list")),
         (Trigger.PROMOTED, _("promoted from the waiting list")),
         (Trigger.SESSION_CANCELLED, _("session cancelled")),
+        (Trigger.SCHOOL_REQUEST_RECEIVED, _("school request received (to the school)")),
+        (Trigger.SCHOOL_REQUEST_NEW, _("school request received (to the coordinators)")),
         (Trigger.SCHOOL_PROPOSAL, _("school proposal made")),
         (Trigger.BEFORE_START, _("N hours before the start")),
         (Trigger.AFTER_END, _("N hours after the end")),

@@ -163,3 +163,46 @@ def test_decline_and_withdraw(lesson, trainer):
 def test_school_request_url_name_for_lesson_pages(lesson):
     path = reverse("workshops:school_request", kwargs={"lesson_id": lesson.pk})
     assert path.endswith(f"/{lesson.pk}/schoolaanvraag/")
+
+
+def test_a_new_request_is_acknowledged_to_the_school_and_announced_to_the_coordinators(
+    client, lesson, django_user_model
+):
+    from django.contrib.auth.models import Group
+    from django.core import mail
+
+    from events.models import OutboxMail
+    from events.services import outbox
+
+    coordinators = Group.objects.get(name="Coordinators")
+    dutch = django_user_model.objects.create_user("coby", email="coby@qpido.example", first_name="Coby")
+    english = django_user_model.objects.create_user("cole", email="cole@qpido.example", first_name="Cole")
+    from wagtail.users.models import UserProfile
+
+    profile = UserProfile.get_for_user(english)
+    profile.preferred_language = "en"
+    profile.save()
+    away = django_user_model.objects.create_user("gone", email="gone@qpido.example", is_active=False)
+    for user in (dutch, english, away):
+        user.groups.add(coordinators)
+    django_user_model.objects.create_user("ed", email="ed@qpido.example")  # an editor, not a coordinator
+
+    assert client.post(school_url(lesson, "en"), request_data()).status_code == 302
+    request = SchoolBookingRequest.objects.get()
+    rows = OutboxMail.objects.order_by("to_email")
+    assert [(row.rule_key, row.to_email, row.language) for row in rows] == [
+        ("school_request_received", "K.Jansen@delinde.nl", "en"),
+        ("school_request_new", "coby@qpido.example", "nl"),
+        ("school_request_new", "cole@qpido.example", "en"),
+    ]
+    outbox.send_batch(list(rows.values_list("pk", flat=True)))
+    sent = {message.to[0]: message for message in mail.outbox}
+    school = sent["K.Jansen@delinde.nl"]
+    assert school.subject == "We have received your request"
+    assert "Dear Karin," in school.body and "OBS De Linde" in school.body and "Sexting & Grooming" in school.body
+    assert sent["coby@qpido.example"].subject == "Nieuwe schoolaanvraag"
+    assert "uit Utrecht" in sent["coby@qpido.example"].body
+    admin_link = reverse("workshops_schoolrequest:inspect", args=[request.pk])
+    assert admin_link in sent["cole@qpido.example"].body and "from Utrecht" in sent["cole@qpido.example"].body
+    for message in sent.values():  # neutral subjects: no school, person or town
+        assert not {"Linde", "Karin", "Utrecht"} & set(message.subject.split())

@@ -129,7 +129,8 @@ def seed_defaults() -> None:
     """Transactional tests flush the database, taking the seeded rules with them: put them back (idempotent)."""
     from django.apps import apps
 
-    importlib.import_module("events.migrations.0002_default_templates_and_rules").seed(apps, None)
+    for migration in ("0002_default_templates_and_rules", "0004_school_request_mail"):
+        importlib.import_module(f"events.migrations.{migration}").seed(apps, None)
 
 
 @pytest.fixture

@@ -52,8 +52,55 @@ def create_request(lesson_id: int, data: dict, language: str = "nl") -> SchoolBo
     with transaction.atomic():
         request = SchoolBookingRequest.objects.create(lesson_id=lesson_id, language=language, **values)
         EventLog.record("school_requested", "school_request", request.pk, lesson=lesson_id)
+        scope = f"school_request:{request.pk}"
+        fire(Trigger.SCHOOL_REQUEST_RECEIVED, [school_recipient(request)], scope=scope)
+        coordinators = coordinator_recipients(request)
+        if coordinators:
+            fire(Trigger.SCHOOL_REQUEST_NEW, coordinators, scope=scope)
     logger.info("school request %s created", request.pk)
     return request
+
+
+def coordinator_recipients(request: SchoolBookingRequest) -> list[Recipient]:
+    """Every active coordinator with an address, each in the language of their admin account (Dutch by default)."""
+    from django.contrib.auth import get_user_model
+
+    from workshops.evaluation_admin import COORDINATORS_GROUP
+    from workshops.mail import _organisation_name
+
+    admin_url = settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse(
+        "workshops_schoolrequest:inspect", args=[request.pk]
+    )
+    users = (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name=COORDINATORS_GROUP)
+        .exclude(email="")
+        .select_related("wagtail_userprofile")
+        .distinct()
+        .order_by("pk")
+    )
+    recipients = []
+    for user in users:
+        profile = getattr(user, "wagtail_userprofile", None)
+        language = (getattr(profile, "preferred_language", "") or "nl")[:2]
+        language = language if language in ("nl", "en") else "nl"
+        with translation.override(language):
+            lesson = request.lesson.title
+        recipients.append(
+            Recipient(
+                key=f"user:{user.pk}",
+                email=user.email,
+                language=language,
+                context={
+                    "first_name": user.first_name or user.get_username(),
+                    "lesson": lesson,
+                    "town": request.town,
+                    "admin_url": admin_url,
+                    "organisation": _organisation_name() or "Qpido",
+                },
+            )
+        )
+    return recipients
 
 
 def _locked(request_id: int) -> SchoolBookingRequest:
@@ -166,6 +213,7 @@ def school_recipient(request: SchoolBookingRequest) -> Recipient:
             "name": request.contact_name,
             "school_name": request.school_name,
             "lesson": request.lesson.title,
+            "town": request.town,
             "training": request.lesson.title,
             "session_start": start_text,
             "proposed_start": start_text,
