@@ -50,6 +50,7 @@ def test_english_registration_gets_an_english_confirmation_with_a_valid_ics(clie
     assert event.decoded("dtstart") == session.starts_at
     assert event.decoded("dtend") == session.ends_at
     assert str(event["summary"]) == "Sexting training"  # the English title of the training
+    assert str(event["url"]) == "http://testserver/en/training-sexting/"  # its English page
     assert session.meeting_url in str(event["description"])
 
 
@@ -59,6 +60,7 @@ def test_dutch_registration_gets_a_dutch_confirmation(session):
     assert message.subject == "Je aanmelding is bevestigd"
     assert "Beste Daan" in message.body
     assert str(ics_event(message)["summary"]) == "Training sexting"
+    assert str(ics_event(message)["url"]) == "http://testserver/training-sexting/"
 
 
 def test_waitlisted_person_is_told_so_without_calendar_or_meeting_link(session):

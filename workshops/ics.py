@@ -22,8 +22,9 @@ def _calendar(name: str | None = None) -> Calendar:
     return cal
 
 
-def session_event(session, registration=None) -> Event:
-    """A VEVENT for the session. The meeting link is added only for a confirmed participant."""
+def session_event(session, registration=None, page: dict | None = None) -> Event:
+    """A VEVENT for the session. The meeting link is added only for a confirmed participant. `page`: the
+    training's title and address when they are known already ({"title", "url"}), else read from the session."""
     from workshops.models import Registration, Session
 
     event = Event()
@@ -31,13 +32,16 @@ def session_event(session, registration=None) -> Event:
     event.add("dtstamp", timezone.now())
     event.add("dtstart", session.starts_at)
     event.add("dtend", session.ends_at)
-    event.add("summary", session.title)
+    event.add("summary", page["title"] if page else session.title)
     if session.status == Session.Status.CANCELLED:
         event.add("status", "CANCELLED")
     else:
         event.add("status", "CONFIRMED")
     description = []
-    if session.training_id and session.training.url:
+    if page is not None:
+        if page["url"]:
+            event.add("url", page["url"])
+    elif session.training_id and session.training.url:
         event.add("url", settings.SITE_BASE_URL.rstrip("/") + session.training.url)
     if session.mode == Session.Mode.LOCATION:
         event.add("location", " ".join(session.address.split()))
@@ -50,10 +54,10 @@ def session_event(session, registration=None) -> Event:
     return event
 
 
-def session_ics(session, registration=None, language: str | None = None) -> bytes:
+def session_ics(session, registration=None, language: str | None = None, page: dict | None = None) -> bytes:
     with translation.override(language or translation.get_language()):
         cal = _calendar()
-        cal.add_component(session_event(session, registration))
+        cal.add_component(session_event(session, registration, page))
         return cal.to_ical()
 
 

@@ -116,7 +116,7 @@ def _organisation_name() -> str:
     return name
 
 
-MATERIAL_CACHE_KEY = "workshops:training-material:v1:{}:{}"
+MATERIAL_CACHE_KEY = "workshops:training-material:v2:{}:{}"
 
 
 def forget_training_material(sender=None, instance=None, **kwargs) -> None:
@@ -136,6 +136,7 @@ def _load_material(training, language: str) -> dict:
     with translation.override(language):
         return {
             "training": training.title if training else str(_("the session")),
+            "training_url": _absolute(training.url) if training and training.url else "",
             "podcast_title": (getattr(training, "podcast_title", "") or "") if training else "",
             "cheat_sheet_url": _document_url(getattr(training, "cheat_sheet", None)) if training else "",
             "online_rules": _rich_text_to_lines(getattr(training, "online_rules", "") if training else "")
@@ -144,9 +145,9 @@ def _load_material(training, language: str) -> dict:
 
 
 def _training_material(session, language: str, cache: dict | None = None) -> dict:
-    """Title, podcast, cheat sheet and online rules of a session's training in one language: per batch in `cache`,
-    and across requests in the default cache for MAIL_SETTINGS_CACHE_SECONDS (a publish empties it), so a
-    registration does not load the whole training page to address its confirmation mail."""
+    """Title, address, podcast, cheat sheet and online rules of a session's training in one language: per batch
+    in `cache`, and across requests in the default cache for MAIL_SETTINGS_CACHE_SECONDS (a publish empties it),
+    so a registration does not load the whole training page for its confirmation mail and calendar file."""
     from django.core.cache import cache as shared
 
     training_id = session.training_id

@@ -108,7 +108,7 @@ def register(session_id: int, data: RegistrationData) -> Registration:
     people registering at the same moment wait for each other's INSERTs, not for each other's mail."""
     email = normalise_email(data.email)
     now = timezone.now()
-    session = Session.objects.select_related("training").get(pk=session_id)
+    session = Session.objects.get(pk=session_id)
     check_open(session, now=now)
     registration = Registration(
         session=session,
@@ -284,10 +284,10 @@ def mark_homework_done(registration_id: int) -> Registration:
         return registration
 
 
-def ics_attachment(registration: Registration) -> Attachment:
+def ics_attachment(registration: Registration, page: dict | None = None) -> Attachment:
     return Attachment(
         filename="session.ics",
-        content=session_ics(registration.session, registration, language=registration.language),
+        content=session_ics(registration.session, registration, language=registration.language, page=page),
         mimetype="text/calendar",
     )
 
@@ -296,11 +296,15 @@ def _prepare_mail(registration: Registration) -> dict:
     """The mail context and the calendar file of a registration that is about to be saved (its public id, not its
     database id, goes into links), so they need not be built while the session is locked."""
     from events.services.rules import all_rules
-    from workshops.mail import context_for
+    from workshops.mail import _training_material, context_for
 
     all_rules()  # read the mail rules now, not while the session is locked
     language = registration.language if registration.language in ("nl", "en") else "nl"
-    return {"context": context_for(registration, language), "ics": ics_attachment(registration)}
+    page = None
+    if registration.session.training_id:  # title and address from the cached mail texts: no page to load
+        material = _training_material(registration.session, language)
+        page = {"title": material["training"], "url": material["training_url"]}
+    return {"context": context_for(registration, language), "ics": ics_attachment(registration, page=page)}
 
 
 def _mail_registration(
