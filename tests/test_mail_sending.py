@@ -1,14 +1,23 @@
-"""Outbox mail: the HTML is the one Django's urlize and a full template render give."""
+"""Outbox mail over SMTP: the bytes the worker writes are the mail Django would build, the HTML is the one Django's
+urlize and a full template render give, and the server accepts a mail only after the previous mail's "sent" mark
+was written (a killed worker duplicates at most the mail in flight)."""
 
+import email
 import random
+import threading
+from email.policy import default as default_policy
 
 import pytest
+from aiosmtpd.controller import Controller
+from django.core.mail import EmailMultiAlternatives
+from django.core.mail.message import sanitize_address
 from django.utils.html import urlize as django_urlize
 
-from events.models import MailTemplate
-from events.services import render
+from events.api import Attachment, Recipient
+from events.models import EventLog, MailRule, MailTemplate, OutboxMail
+from events.services import mime, outbox, render
 from events.services.render import sample_context
-from tests.integration.test_engine_smtp_sink import seed_defaults
+from tests.integration.test_engine_smtp_sink import Sink, SinkServer, seed_defaults, use_sink
 
 pytestmark = pytest.mark.django_db
 
@@ -67,3 +76,220 @@ def test_render_gives_the_html_of_a_full_template_render_with_djangos_urlize(mon
     ]
     assert fast == reference
     assert all('style="' in mail.html and "<style" not in mail.html for mail in fast)
+
+
+# --- the message bytes ------------------------------------------------------------------------------------------
+def _django_bytes(case) -> bytes:
+    message = EmailMultiAlternatives(
+        case["subject"],
+        case["text"],
+        case["from_email"],
+        [case["to_email"]],
+        headers={"Message-ID": case["message_id"], "Auto-Submitted": "auto-generated"},
+    )
+    if case["html"]:
+        message.attach_alternative(case["html"], "text/html")
+    for attachment in case["attachments"]:
+        message.attach(*attachment)
+    return message.message().as_bytes(linesep="\r\n")
+
+
+def _parsed(data: bytes) -> dict:
+    """What a mail client sees: the headers (decoded, Date aside) and every part's type, name and content."""
+    message = email.message_from_bytes(data, policy=default_policy)
+    seen = {name: str(value) for name, value in message.items() if name not in ("Date", "Content-Type")}
+    seen["Content-Type"] = message.get_content_type()  # without the random boundary
+    parts = []
+    for part in message.walk():
+        assert not part.defects, part.defects
+        if part.is_multipart():
+            parts.append(part.get_content_type())
+        else:
+            parts.append((part.get_content_type(), part.get_filename(), part.get_content()))
+    seen["parts"] = parts
+    return seen
+
+
+CASES = {
+    "plain ascii": dict(subject="Je aanmelding is bevestigd", text="Beste Sam,\n\nTot dan.\n", html="<p>Tot dan.</p>"),
+    "non-ascii everywhere, long lines": dict(
+        subject="Überraschung für dich – één ☃ " * 3,
+        text="Zoë,\n\n" + "lange regel é " * 120 + "\n",
+        html="<p>" + "x" * 1500 + "</p>",
+        from_email="Stichting Ünïcode <no-reply@qpido.nl>",
+        to_email="zoe.o'neil+x@example.org",
+        attachments=[
+            ("session.ics", ICS, "text/calendar"),
+            ("hé.pdf", bytes(range(256)), "application/pdf"),
+            ("bad.txt", b"\xff\xfe", "text/plain"),
+        ],
+    ),
+    "text only, long ascii subject, international domain": dict(
+        subject="A subject long enough to be folded because it is longer than seventy-eight characters in all",
+        text=".leading dot\r\nwindows line\rold mac line\n",
+        html="",
+        to_email="user@bücher.example",
+    ),
+    "html only, quoted local part": dict(
+        subject="Alleen HTML", text="", html="<p>x</p>", to_email='"quoted name"@example.org', attachments=[]
+    ),
+}
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_message_bytes_are_the_mail_django_builds(name):
+    case = {
+        "from_email": "Qpido <no-reply@qpido.nl>",
+        "to_email": "b0@example.org",
+        "attachments": [("session.ics", ICS, "text/calendar")],
+        "message_id": "<123.456@qpido.nl>",
+        **CASES[name],
+    }
+    envelope_from, envelope_to, data = mime.build(
+        subject=case["subject"],
+        text=case["text"],
+        html=case["html"],
+        from_email=case["from_email"],
+        to_email=case["to_email"],
+        message_id=case["message_id"],
+        attachments=case["attachments"],
+        extra_headers={"Auto-Submitted": "auto-generated"},
+    )
+    assert _parsed(data) == _parsed(_django_bytes(case))
+    assert envelope_from == sanitize_address(case["from_email"], "utf-8")
+    assert envelope_to == sanitize_address(case["to_email"], "utf-8")
+    lines = data.split(b"\r\n")
+    assert b"\n" not in data.replace(b"\r\n", b"") and b"\r" not in data.replace(b"\r\n", b"")
+    assert max(len(line) for line in lines) <= 998
+    assert data.split(b"\r\n\r\n", 1)[0].isascii()  # headers are ASCII (RFC 2047 encoded)
+
+
+def test_a_header_with_a_line_break_is_refused():
+    with pytest.raises(ValueError):
+        mime.build(
+            subject="Hallo\r\nBcc: x@example.org",
+            text="x",
+            html="",
+            from_email="no-reply@qpido.nl",
+            to_email="b@example.org",
+            message_id="<1@qpido.nl>",
+        )
+
+
+# --- sending over SMTP ------------------------------------------------------------------------------------------
+def _queue(count: int, attachments=()) -> list[int]:
+    rule = MailRule.objects.select_related("template").get(key="confirmation", training_key="")
+    recipients = [
+        Recipient(
+            key=f"test:{i}",
+            email=f"p{i}@example.org",
+            language="en" if i % 2 else "nl",
+            context=dict(sample_context("en" if i % 2 else "nl"), first_name=f"Zoë{i}"),
+            attachments=attachments,
+        )
+        for i in range(count)
+    ]
+    return outbox.insert_rows([outbox.build_row(rule, "test:mail", recipient) for recipient in recipients])
+
+
+class OrderedSink(Sink):
+    """Records, with the outbox's marks, the moment each message reached the server."""
+
+    def __init__(self, events):
+        super().__init__()
+        self.events = events
+
+    async def handle_DATA(self, server, session, envelope):
+        self.events.append(("accepted", envelope.rcpt_tos[0]))
+        return await super().handle_DATA(server, session, envelope)
+
+
+def _serve(sink: Sink, preferred_port: int) -> SinkServer:
+    """The shared SinkServer (its port choice), answering with `sink`."""
+    server = SinkServer(preferred_port)
+    server.sink = sink
+    sink.port = server.port
+    server.controller = Controller(sink, hostname="127.0.0.1", port=server.port)
+    return server
+
+
+@pytest.fixture
+def sink_with_events(settings):
+    events = []
+    with _serve(OrderedSink(events), 2533) as sink:
+        use_sink(settings, sink.port)
+        yield sink, events
+
+
+def test_a_batch_over_smtp_arrives_whole_in_each_language_with_its_attachment(sink_with_events):
+    sink, _events = sink_with_events
+    ids = _queue(6, attachments=(Attachment("session.ics", ICS, "text/calendar"),))
+    assert outbox.send_batch(ids) == {"sent": 6}
+    received = {m.to: m for m in sink.received()}
+    assert set(received) == {f"p{i}@example.org" for i in range(6)}
+    assert received["p1@example.org"].subject == "Your registration is confirmed"
+    assert received["p0@example.org"].subject == "Je aanmelding is bevestigd"
+    assert received["p1@example.org"].text.startswith("Dear Zoë1,")
+    assert received["p0@example.org"].language == "nl"
+    for row in OutboxMail.objects.filter(pk__in=ids):
+        assert row.status == "sent" and received[row.to_email].message_id == row.message_id
+        assert row.body_html and row.subject
+    assert EventLog.objects.filter(action="mail_sent", object_id__in=[str(pk) for pk in ids]).count() == 6
+
+
+def test_the_message_as_received_has_sender_name_alternatives_and_calendar(settings):
+    seen = []
+
+    class Keeper(Sink):
+        async def handle_DATA(self, server, session, envelope):
+            seen.append(envelope.original_content)
+            return await super().handle_DATA(server, session, envelope)
+
+    with _serve(Keeper(), 2534) as sink:
+        use_sink(settings, sink.port)
+        ids = _queue(1, attachments=(Attachment("session.ics", ICS, "text/calendar"),))
+        outbox.send_batch(ids)
+    message = email.message_from_bytes(seen[0], policy=default_policy)
+    assert message["From"].addresses[0].addr_spec == "no-reply@qpido.nl" and message["From"].addresses[0].display_name
+    assert message["Auto-Submitted"] == "auto-generated" and message["Date"] and message["Message-ID"]
+    assert message.get_content_type() == "multipart/mixed"
+    assert [p.get_content_type() for p in message.walk()] == [
+        "multipart/mixed",
+        "multipart/alternative",
+        "text/plain",
+        "text/html",
+        "text/calendar",
+    ]
+    calendar = [p for p in message.walk() if p.get_content_type() == "text/calendar"][0]
+    assert calendar.get_filename() == "session.ics" and "Träining" in calendar.get_content()
+    assert "Zoë0" in message.get_body(("html",)).get_content()
+
+
+def test_each_mail_is_marked_sent_before_the_next_one_reaches_the_server(sink_with_events, monkeypatch):
+    sink, events = sink_with_events
+    lock = threading.Lock()
+    mark_sent = outbox._mark_sent
+
+    def recording_mark(row, message_id):
+        mark_sent(row, message_id)
+        with lock:
+            events.append(("marked", row.to_email))
+
+    monkeypatch.setattr(outbox, "_mark_sent", recording_mark)
+    ids = _queue(8)
+    assert outbox.send_batch(ids) == {"sent": 8}
+    accepted = [to for kind, to in events if kind == "accepted"]
+    assert len(accepted) == 8
+    for before, after in zip(accepted, accepted[1:], strict=False):
+        assert events.index(("marked", before)) < events.index(("accepted", after)), events
+
+
+def test_a_refused_address_does_not_stop_the_batch(sink_with_events):
+    sink, _events = sink_with_events
+    ids = _queue(5)
+    sink.refuse.add("p1@example.org")
+    result = outbox.send_batch(ids)
+    assert result == {"sent": 4, "permanent": 1}
+    assert sorted(m.to for m in sink.received()) == [f"p{i}@example.org" for i in (0, 2, 3, 4)]
+    refused = OutboxMail.objects.get(to_email="p1@example.org")
+    assert refused.status == "failed" and "550" in refused.last_error and "@" not in refused.last_error
