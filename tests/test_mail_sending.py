@@ -293,3 +293,14 @@ def test_a_refused_address_does_not_stop_the_batch(sink_with_events):
     assert sorted(m.to for m in sink.received()) == [f"p{i}@example.org" for i in (0, 2, 3, 4)]
     refused = OutboxMail.objects.get(to_email="p1@example.org")
     assert refused.status == "failed" and "550" in refused.last_error and "@" not in refused.last_error
+
+
+def test_the_sender_is_read_once_a_minute(settings, django_assert_num_queries):
+    settings.MAIL_SETTINGS_CACHE_SECONDS = 60
+    outbox._SENDER = None
+    try:
+        first = outbox.sender()
+        with django_assert_num_queries(0):
+            assert outbox.sender() == first
+    finally:
+        outbox._SENDER = None

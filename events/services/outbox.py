@@ -13,9 +13,11 @@ import json
 import logging
 import re
 import smtplib
+import time
 from collections import Counter
 from collections.abc import Iterable
 from datetime import datetime, timedelta
+from functools import lru_cache
 
 from django.apps import apps
 from django.conf import settings
@@ -280,31 +282,53 @@ def claim(pk: int) -> bool:
 
 def claim_batch(ids: list[int]) -> set[int]:
     """queued → sending for every row of a batch in one statement; the ids this call got. A worker that dies
-    mid-batch leaves its unsent rows in `sending`, where the sweep finds them; none is sent twice."""
+    mid-batch leaves its unsent rows in `sending`, where the sweep finds them; none is sent twice.
+
+    On PostgreSQL the claim's commit does not wait for the disk, like the "sent" marks (see `_mark_sent`): row
+    locks still let only one worker claim a row; a crash of the database server itself could forget the last
+    moment's claims and marks together, and those mails would be sent again once — never lost."""
     if not ids:
         return set()
     table = connection.ops.quote_name(OutboxMail._meta.db_table)
     placeholders = ", ".join(["%s"] * len(ids))
+    postgresql = connection.vendor == "postgresql"
+    quick, source, status = (_QUICK_COMMIT, "FROM quick ", _STATUS_IS) if postgresql else ("", "", "status = %s")
     with connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE {table} SET status = %s, claimed_at = %s, attempts = attempts + 1 "
-            f"WHERE id IN ({placeholders}) AND status = %s RETURNING id",
+            f"{quick}UPDATE {table} SET status = %s, claimed_at = %s, attempts = attempts + 1 "
+            f"{source}WHERE id IN ({placeholders}) AND {status} RETURNING id",
             [OutboxMail.Status.SENDING, timezone.now(), *ids, OutboxMail.Status.QUEUED],
         )
         return {row[0] for row in cursor.fetchall()}
 
 
-def _quick_commit() -> None:
-    """Inside the current transaction: commit without waiting for the disk (PostgreSQL). The mark-sent write
-    of one mail then costs no fsync; only a crash of the database server itself could forget the last few
-    hundred milliseconds of marks, and those mails would be sent again once — never lost."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL synchronous_commit TO OFF")
+# A statement that starts with this and reads `quick` commits without waiting for the disk (PostgreSQL): the
+# setting holds for its own transaction only, and statement and setting travel in one round trip.
+_QUICK_COMMIT = "WITH quick AS (SELECT set_config('synchronous_commit', 'off', true)) "
+
+# "status = %s", written so that PostgreSQL finds the rows by primary key: with "=" the planner may pick the
+# partial index of queued and sending rows and walk every entry of that status (dead ones too) to find a few ids;
+# profiled on 3,000 sending rows, a mark cost 0.5 ms of database time instead of 0.17. (status is never NULL.)
+_STATUS_IS = "status IS NOT DISTINCT FROM %s"
+
+
+_SENDER: tuple[float, str] | None = None  # (when read, the From header), per process
 
 
 def sender() -> str:
-    """The From header: the neutral sender name from the site settings when there is one, else the default."""
+    """The From header: the neutral sender name from the site settings when there is one, else the default. Read
+    at most once a minute per process (MAIL_SETTINGS_CACHE_SECONDS), as the mail context reads the organisation
+    name: profiled, the two queries cost a batch of 50 mails about 2.5 ms."""
+    global _SENDER
+    seconds = getattr(settings, "MAIL_SETTINGS_CACHE_SECONDS", 60)
+    if _SENDER is not None and time.monotonic() - _SENDER[0] < seconds:
+        return _SENDER[1]
+    value = _read_sender()
+    _SENDER = (time.monotonic(), value)
+    return value
+
+
+def _read_sender() -> str:
     from email.utils import formataddr, parseaddr
 
     default_name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
@@ -440,8 +464,25 @@ def _describe(exc: BaseException) -> str:
     return f"{text}: {detail}"[:500] if detail else text
 
 
+@lru_cache(maxsize=4)
+def _mark_sent_sql(names: tuple[str, ...]) -> str:
+    qn = connection.ops.quote_name
+    assignments = ", ".join(f"{qn(OutboxMail._meta.get_field(name).column)} = %s" for name in names)
+    return (
+        f"{_QUICK_COMMIT.rstrip()}, sent AS (UPDATE {qn(OutboxMail._meta.db_table)} SET {assignments} "
+        f"WHERE id = %s AND {_STATUS_IS} RETURNING id) "
+        f"INSERT INTO {qn(EventLog._meta.db_table)} (at, action, object_type, object_id, payload) "
+        "SELECT %s, 'mail_sent', 'outbox', sent.id::text, %s::jsonb FROM sent, quick"
+    )
+
+
 def _mark_sent(row: OutboxMail, message_id: str) -> None:
-    """sending → sent with the text as sent, and its EventLog entry (ids only): one statement, one quick commit."""
+    """sending → sent with the text as sent, and its EventLog entry (ids only): one statement, its own commit.
+
+    On PostgreSQL that commit does not wait for the disk (synchronous_commit off for this statement's transaction
+    only, set inside the statement): only a crash of the database server itself could forget the last few hundred
+    milliseconds of marks, and those mails would be sent again once — never lost. (Profiled: BEGIN, SET LOCAL,
+    the statement and COMMIT were four round trips per mail; this is one.)"""
     now = timezone.now()
     fields = {"status": OutboxMail.Status.SENT, "sent_at": now, "message_id": message_id, "last_error": ""}
     fields.update(_rendered(row))
@@ -451,19 +492,11 @@ def _mark_sent(row: OutboxMail, message_id: str) -> None:
             OutboxMail.objects.filter(pk=row.pk, status=OutboxMail.Status.SENDING).update(**fields)
             EventLog.record("mail_sent", "outbox", row.pk, **payload)
         return
-    qn = connection.ops.quote_name
-    assignments = ", ".join(f"{qn(OutboxMail._meta.get_field(name).column)} = %s" for name in fields)
-    log = EventLog._meta
-    with transaction.atomic():
-        _quick_commit()
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"WITH sent AS (UPDATE {qn(OutboxMail._meta.db_table)} SET {assignments} "
-                f"WHERE id = %s AND status = %s RETURNING id) "
-                f"INSERT INTO {qn(log.db_table)} (at, action, object_type, object_id, payload) "
-                f"SELECT %s, 'mail_sent', 'outbox', sent.id::text, %s::jsonb FROM sent",
-                [*fields.values(), row.pk, OutboxMail.Status.SENDING, now, json.dumps(payload)],
-            )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _mark_sent_sql(tuple(fields)),
+            [*fields.values(), row.pk, OutboxMail.Status.SENDING, now, json.dumps(payload)],
+        )
 
 
 def _mark_error(row: OutboxMail, exc: BaseException, kind: str) -> None:
