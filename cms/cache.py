@@ -10,6 +10,7 @@ import logging
 
 from django.conf import settings
 from django.core.cache import caches
+from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.utils import translation
 
@@ -33,7 +34,16 @@ def generation() -> int:
 
 
 def invalidate(**kwargs) -> None:
-    """Every cached page becomes stale at once. A cache that cannot be reached never stops a save."""
+    """Every cached page becomes stale at once, and again when the surrounding transaction commits: a page
+    rendered between the change and its commit (still showing the old content) is not served after it. A cache
+    that cannot be reached never stops a save."""
+    _bump()
+    connection = transaction.get_connection()
+    if connection.in_atomic_block and not any(func is _bump for _sids, func, _robust in connection.run_on_commit):
+        transaction.on_commit(_bump)  # once per transaction, however many rows it saves
+
+
+def _bump() -> None:
     try:
         try:
             _cache().incr(GENERATION_KEY)

@@ -52,6 +52,19 @@ def test_publishing_a_change_is_visible_on_the_next_request(client, page):
     assert "Tweede versie" in response.content.decode()
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_page_rendered_before_the_publish_commits_is_not_served_after_it(client, page):
+    from django.db import transaction
+
+    with transaction.atomic():
+        page.body_nl = "<p>Tweede versie</p>"
+        page.save_revision().publish()
+        client.get("/aanbod/")  # a request rendered (and cached) while the publish has not committed yet
+    response = client.get("/aanbod/")
+    assert response["X-Page-Cache"] == "miss"
+    assert "Tweede versie" in response.content.decode()
+
+
 def test_unpublished_page_is_gone_at_once(client, page):
     client.get("/aanbod/")
     page.unpublish()
