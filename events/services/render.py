@@ -81,23 +81,29 @@ def text_to_html(text: str) -> str:
     return "\n".join(_paragraph_html(p) for p in paragraphs)
 
 
-_BODY = "\x00body\x00"  # where the body goes in the cached layout
+_BODY = "qpido-mail-body-9f41c7"  # where the body goes in the layout: plain text, kept as it is by css_inline
+_STYLE = re.compile(r"<style[^>]*>(.*?)</style>", re.DOTALL | re.IGNORECASE)
 
 
 @lru_cache(maxsize=256)
-def _layout(language: str, subject: str) -> tuple[str, str] | None:
-    """The page around the body (events/mail.html) for one language and subject, rendered once per process: it is
-    the same for every recipient. None when the marker does not come out exactly once."""
+def _layout(language: str, subject: str) -> tuple[str, str, str] | None:
+    """The page around the body (events/mail.html) for one language and subject, with its CSS inlined, and the CSS
+    for the body: the same for every recipient, so done once per process. None when the marker does not come out
+    exactly once."""
     page = render_to_string("events/mail.html", {"subject": subject, "body": _BODY, "language": language})
-    if page.count(_BODY) != 1:
+    inlined = css_inline.inline(page)
+    if page.count(_BODY) != 1 or inlined.count(_BODY) != 1:
         return None
-    before, _marker, after = page.partition(_BODY)
-    return before, after
+    before, _marker, after = inlined.partition(_BODY)
+    return before, after, "\n".join(_STYLE.findall(page))
 
 
 def render(template, language: str, context: dict) -> RenderedMail:
     """Render `template` for one recipient inside their language; HTML gets its CSS inlined. The page around the
-    body (events/mail.html, which sees subject, body and language) is rendered once per language and subject."""
+    body (events/mail.html, which sees subject, body and language) is rendered and inlined once per language and
+    subject; per mail only the body is inlined, with the page's CSS. That gives the page a full inline gives as long
+    as the CSS rules for the body do not depend on what surrounds it (no ".wrap p"); tests/test_mail_sending.py
+    compares the two for every template."""
     with translation.override(language):
         subject = " ".join(fill(template.subject_for(language), context).split())
         text = fill(template.body_for(language), context).strip() + "\n"
@@ -105,9 +111,10 @@ def render(template, language: str, context: dict) -> RenderedMail:
         layout = None if settings.DEBUG else _layout(language, subject)  # DEBUG: an edited layout shows at once
         if layout is None:
             page = render_to_string("events/mail.html", {"subject": subject, "body": body, "language": language})
+            html = css_inline.inline(page)
         else:
-            page = layout[0] + body + layout[1]
-        html = css_inline.inline(page)
+            before, after, css = layout
+            html = before + css_inline.inline_fragment(body, css) + after
     return RenderedMail(subject=subject[:250], text=text, html=html)
 
 
