@@ -7,10 +7,12 @@ import random
 import threading
 from email.policy import default as default_policy
 
+import psycopg
 import pytest
 from aiosmtpd.controller import Controller
 from django.core.mail import EmailMultiAlternatives
 from django.core.mail.message import sanitize_address
+from django.db import connection
 from django.utils.html import urlize as django_urlize
 
 from events.api import Attachment, Recipient
@@ -192,18 +194,6 @@ def _queue(count: int, attachments=()) -> list[int]:
     return outbox.insert_rows([outbox.build_row(rule, "test:mail", recipient) for recipient in recipients])
 
 
-class OrderedSink(Sink):
-    """Records, with the outbox's marks, the moment each message reached the server."""
-
-    def __init__(self, events):
-        super().__init__()
-        self.events = events
-
-    async def handle_DATA(self, server, session, envelope):
-        self.events.append(("accepted", envelope.rcpt_tos[0]))
-        return await super().handle_DATA(server, session, envelope)
-
-
 def _serve(sink: Sink, preferred_port: int) -> SinkServer:
     """The shared SinkServer (its port choice), answering with `sink`."""
     server = SinkServer(preferred_port)
@@ -214,15 +204,13 @@ def _serve(sink: Sink, preferred_port: int) -> SinkServer:
 
 
 @pytest.fixture
-def sink_with_events(settings):
-    events = []
-    with _serve(OrderedSink(events), 2533) as sink:
+def sink(settings):
+    with SinkServer(2533) as sink:
         use_sink(settings, sink.port)
-        yield sink, events
+        yield sink
 
 
-def test_a_batch_over_smtp_arrives_whole_in_each_language_with_its_attachment(sink_with_events):
-    sink, _events = sink_with_events
+def test_a_batch_over_smtp_arrives_whole_in_each_language_with_its_attachment(sink):
     ids = _queue(6, attachments=(Attachment("session.ics", ICS, "text/calendar"),))
     assert outbox.send_batch(ids) == {"sent": 6}
     received = {m.to: m for m in sink.received()}
@@ -265,27 +253,43 @@ def test_the_message_as_received_has_sender_name_alternatives_and_calendar(setti
     assert "Zoë0" in message.get_body(("html",)).get_content()
 
 
-def test_each_mail_is_marked_sent_before_the_next_one_reaches_the_server(sink_with_events, monkeypatch):
-    sink, events = sink_with_events
-    lock = threading.Lock()
-    mark_sent = outbox._mark_sent
+class CountingSink(Sink):
+    """When a message arrives, counts in the database (a connection of its own) the mails marked sent. The first
+    mail's row stays locked for a moment after it arrives, so its "sent" mark has to wait for the lock."""
 
-    def recording_mark(row, message_id):
-        mark_sent(row, message_id)
-        with lock:
-            events.append(("marked", row.to_email))
+    def __init__(self, connect):
+        super().__init__()
+        self.connect = connect
+        self.sent_on_arrival: list[int] = []
 
-    monkeypatch.setattr(outbox, "_mark_sent", recording_mark)
-    ids = _queue(8)
-    assert outbox.send_batch(ids) == {"sent": 8}
-    accepted = [to for kind, to in events if kind == "accepted"]
-    assert len(accepted) == 8
-    for before, after in zip(accepted, accepted[1:], strict=False):
-        assert events.index(("marked", before)) < events.index(("accepted", after)), events
+    async def handle_DATA(self, server, session, envelope):
+        with self.connect() as db:
+            (count,) = db.execute(
+                "SELECT count(*) FROM events_outboxmail WHERE scope = 'test:mail' AND status = 'sent'"
+            ).fetchone()
+        self.sent_on_arrival.append(count)
+        if count == 0:
+            locker = self.connect()
+            locker.autocommit = False
+            locker.execute("SELECT id FROM events_outboxmail WHERE to_email = %s FOR UPDATE", [envelope.rcpt_tos[0]])
+            threading.Timer(0.5, locker.close).start()  # closing ends the transaction: the lock goes
+        return await super().handle_DATA(server, session, envelope)
 
 
-def test_a_refused_address_does_not_stop_the_batch(sink_with_events):
-    sink, _events = sink_with_events
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(not connection.vendor == "postgresql", reason="the sink reads the marks over its own connection")
+def test_each_mail_is_marked_sent_in_the_database_before_the_next_one_reaches_the_server(settings):
+    params = connection.get_connection_params()
+    with _serve(CountingSink(lambda: psycopg.connect(**params, autocommit=True)), 2533) as sink:
+        use_sink(settings, sink.port)
+        assert outbox.send_batch(_queue(8)) == {"sent": 8}
+    # when mail n arrived, the n mails before it were marked sent (committed) and it was not: also the second mail,
+    # although the first one's mark waited half a second for a lock
+    assert sink.sent_on_arrival == list(range(8))
+    assert OutboxMail.objects.filter(scope="test:mail", status="sent").count() == 8
+
+
+def test_a_refused_address_does_not_stop_the_batch(sink):
     ids = _queue(5)
     sink.refuse.add("p1@example.org")
     result = outbox.send_batch(ids)
