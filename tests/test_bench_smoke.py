@@ -37,3 +37,21 @@ def test_bench_smoke_runs_every_benchmark(redis_url):
     ):
         assert row in table, f"missing row {row!r} in\n{table}"
     assert "crashed" not in table
+
+
+def test_booking_cpu_breakdown_runs(redis_url):
+    """`python -m bench.booking_cpu` (the figures behind the booking analysis in docs/performance.md) keeps working."""
+    if not settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        service_unavailable("the benchmarks need PostgreSQL (set DATABASE_URL)")
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    env["PYTHONPATH"] = str(settings.BASE_DIR)
+    result = subprocess.run(
+        [sys.executable, "-m", "bench.booking_cpu"],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert "registration POST" in result.stdout and "waiting list" in result.stdout, result.stdout
