@@ -12,19 +12,19 @@ from tests.conftest import service_unavailable
 pytestmark = pytest.mark.integration
 
 
-def test_bench_smoke_runs_every_benchmark(redis_url):
+def run_module(*args, timeout):
+    """`python -m <args>` in the project, on the benchmarks' own settings and database."""
     if not settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
         service_unavailable("the benchmarks need PostgreSQL (set DATABASE_URL)")
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
     env["PYTHONPATH"] = str(settings.BASE_DIR)
-    result = subprocess.run(
-        [sys.executable, "-m", "bench", "--smoke"],
-        cwd=settings.BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=900,
+    return subprocess.run(
+        [sys.executable, "-m", *args], cwd=settings.BASE_DIR, env=env, capture_output=True, text=True, timeout=timeout
     )
+
+
+def test_bench_smoke_runs_every_benchmark(redis_url):
+    result = run_module("bench", "--smoke", timeout=900)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     table = result.stdout
     for row in (
@@ -41,17 +41,6 @@ def test_bench_smoke_runs_every_benchmark(redis_url):
 
 def test_booking_cpu_breakdown_runs(redis_url):
     """`python -m bench.booking_cpu` (the figures behind the booking analysis in docs/performance.md) keeps working."""
-    if not settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
-        service_unavailable("the benchmarks need PostgreSQL (set DATABASE_URL)")
-    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
-    env["PYTHONPATH"] = str(settings.BASE_DIR)
-    result = subprocess.run(
-        [sys.executable, "-m", "bench.booking_cpu"],
-        cwd=settings.BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    result = run_module("bench.booking_cpu", timeout=600)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert "registration POST" in result.stdout and "waiting list" in result.stdout, result.stdout

@@ -7,24 +7,23 @@ from collections import Counter
 from datetime import timedelta
 
 import pytest
-from django.conf import settings as django_settings
 from django.utils import timezone
 
 from events.api import Trigger, fire
 from events.models import OutboxMail
 from events.services import outbox, schedule
-from tests.integration.test_engine_smtp_sink import PORTS, SinkServer, seed_defaults, use_sink, wait_for
+from tests.integration.test_engine_smtp_sink import (
+    PORTS,
+    WORKER_TEST_MARKS,
+    SinkServer,
+    seed_defaults,
+    use_sink,
+    wait_for,
+)
 from workshops.mail import recipient_for
 from workshops.models import Registration, Session
 
-pytestmark = [
-    pytest.mark.integration,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        not django_settings.DATABASES["default"]["ENGINE"].endswith("postgresql"),
-        reason="needs PostgreSQL (DATABASE_URL): in-memory SQLite locks whole tables between the worker and the test",
-    ),
-]
+pytestmark = WORKER_TEST_MARKS
 
 
 @pytest.fixture(autouse=True)

@@ -21,6 +21,20 @@ from aiosmtpd.controller import Controller
 
 # Ports reserved for this area's tests (2525–2535).
 PORT_RANGE = (2525, 2535)
+
+
+def _postgres_only():
+    from django.conf import settings
+
+    return pytest.mark.skipif(
+        not settings.DATABASES["default"]["ENGINE"].endswith("postgresql"),
+        reason="needs PostgreSQL (DATABASE_URL): in-memory SQLite locks whole tables between the worker and the test",
+    )
+
+
+# The marks of a test module whose worker (in-process or a subprocess) shares the test database.
+WORKER_TEST_MARKS = [pytest.mark.integration, pytest.mark.django_db(transaction=True), _postgres_only()]
+
 PORTS = {
     "schedule": 2525,
     "twice": 2526,

@@ -5,22 +5,14 @@ from collections import Counter
 
 import pytest
 from celery.signals import before_task_publish
-from django.conf import settings as django_settings
 
 from events.models import OutboxMail
-from tests.integration.test_engine_smtp_sink import SinkServer, seed_defaults, use_sink, wait_for
+from tests.integration.test_engine_smtp_sink import WORKER_TEST_MARKS, SinkServer, seed_defaults, use_sink, wait_for
 from tests.test_workshops_fixtures import make_session, make_training, person
 from workshops.models import Registration
 from workshops.services import booking
 
-pytestmark = [
-    pytest.mark.integration,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        not django_settings.DATABASES["default"]["ENGINE"].endswith("postgresql"),
-        reason="needs PostgreSQL (DATABASE_URL): the in-process worker and the test share the database",
-    ),
-]
+pytestmark = WORKER_TEST_MARKS
 
 
 @pytest.fixture
