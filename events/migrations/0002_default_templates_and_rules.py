@@ -303,14 +303,20 @@ RULES = [
 
 
 def seed(apps, schema_editor):
+    seed_from(apps, TEMPLATES, RULES)
+
+
+def seed_from(apps, templates_by_code, rules):
+    """Create the templates (by name) and general rules (by key) that do not exist yet; later migrations that
+    add default mail call this with their own lists."""
     MailTemplate = apps.get_model("events", "MailTemplate")
     MailRule = apps.get_model("events", "MailRule")
     templates = {}
-    for code, fields in TEMPLATES.items():
+    for code, fields in templates_by_code.items():
         values = dict(fields)
         name = values.pop("name")
         templates[code], _created = MailTemplate.objects.get_or_create(name=name, defaults=values)
-    for key, name, trigger, hours, audience, template, send_late in RULES:
+    for key, name, trigger, hours, audience, template, send_late in rules:
         MailRule.objects.get_or_create(
             key=key,
             training_key="",
