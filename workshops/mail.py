@@ -144,7 +144,7 @@ def _load_material(training, language: str) -> dict:
         }
 
 
-def _training_material(session, language: str, cache: dict | None = None) -> dict:
+def training_material(session, language: str, cache: dict | None = None) -> dict:
     """Title, address, podcast, cheat sheet and online rules of a session's training in one language: per batch
     in `cache`, and across requests in the default cache for MAIL_SETTINGS_CACHE_SECONDS (a publish empties it),
     so a registration does not load the whole training page for its confirmation mail and calendar file."""
@@ -180,7 +180,7 @@ def context_for(
     """The placeholder values for one registration, formatted in the participant's language."""
     language = language or registration.language or "nl"
     session = registration.session
-    material = _training_material(session, language, cache)
+    material = training_material(session, language, cache)
     with translation.override(language):
         online = session.mode == Session.Mode.ONLINE
         if online:

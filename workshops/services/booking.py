@@ -296,13 +296,13 @@ def _prepare_mail(registration: Registration) -> dict:
     """The mail context and the calendar file of a registration that is about to be saved (its public id, not its
     database id, goes into links), so they need not be built while the session is locked."""
     from events.services.rules import all_rules
-    from workshops.mail import _training_material, context_for
+    from workshops.mail import context_for, training_material
 
     all_rules()  # read the mail rules now, not while the session is locked
     language = registration.language if registration.language in ("nl", "en") else "nl"
     page = None
     if registration.session.training_id:  # title and address from the cached mail texts: no page to load
-        material = _training_material(registration.session, language)
+        material = training_material(registration.session, language)
         page = {"title": material["training"], "url": material["training_url"]}
     return {"context": context_for(registration, language), "ics": ics_attachment(registration, page=page)}
 
