@@ -299,9 +299,7 @@ class CancelSessionView(CoordinatorOnlyMixin, WagtailAdminTemplateMixin, Templat
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["session"] = self.session
-        context["affected"] = self.session.registrations.filter(
-            status__in=[Registration.Status.CONFIRMED, Registration.Status.WAITLISTED]
-        ).count()
+        context["affected"] = self.session.registrations.filter(status__in=Registration.ACTIVE).count()
         return context
 
     def post(self, request, *args, **kwargs):

@@ -120,9 +120,14 @@ class Session(models.Model):
 
 
 class Registration(models.Model):
-    """A person's place (or waiting-list place) in a session. Arrival order is (created_at, id)."""
+    """A person's place (or waiting-list place) in a session. Arrival order is (created_at, id).
+
+    PENDING is the short state of a registration that arrived while many people registered for the same session
+    at once: it is stored at once and given its seat or waiting-list place, in arrival order, within seconds
+    (workshops.services.booking.decide_pending)."""
 
     class Status(models.TextChoices):
+        PENDING = "pending", _("being processed")
         CONFIRMED = "confirmed", _("confirmed")
         WAITLISTED = "waitlisted", _("on the waiting list")
         CANCELLED = "cancelled", _("cancelled")
@@ -148,6 +153,8 @@ class Registration(models.Model):
     evaluation_responded_at = models.DateTimeField(_("evaluation answered at"), null=True, blank=True)
 
     HOLDS_SEAT = (Status.CONFIRMED, Status.ATTENDED, Status.NO_SHOW)
+    # Still coming: has a seat, waits for one, or arrived in a rush and gets one or the other within seconds.
+    ACTIVE = (Status.PENDING, Status.CONFIRMED, Status.WAITLISTED)
 
     class Meta:
         verbose_name = _("registration")
@@ -164,7 +171,7 @@ class Registration(models.Model):
 
     @property
     def is_active(self) -> bool:
-        return self.status in (self.Status.CONFIRMED, self.Status.WAITLISTED)
+        return self.status in self.ACTIVE
 
     @property
     def waitlist_position(self) -> int | None:

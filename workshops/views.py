@@ -112,12 +112,30 @@ def _registration_context(registration: Registration) -> dict:
     }
 
 
+# A pending registration (stored in a rush) that is older than this when its page is opened is decided right then:
+# the task that should have done it is late or lost (no broker), and the person is waiting for the answer.
+PENDING_GRACE = timedelta(seconds=5)
+PENDING_REFRESH_SECONDS = 2
+
+
+def _settle(registration: Registration) -> Registration:
+    if registration.status == Registration.Status.PENDING and registration.created_at < timezone.now() - (
+        PENDING_GRACE + timedelta(seconds=booking.burst_window())
+    ):
+        booking.decide_pending(registration.session_id)
+        registration.refresh_from_db()
+    return registration
+
+
 def registered(request, token):
-    """The success page after registering: confirmed, or the place on the waiting list."""
+    """The success page after registering: confirmed, the place on the waiting list, or (in a rush) "one moment":
+    the page then reloads itself every two seconds until the place is decided."""
     registration, reason = tokens.load(token, "manage")
     if registration is None:
         return link_problem(request, reason)
+    registration = _settle(registration)
     context = _registration_context(registration)
+    context["refresh_seconds"] = PENDING_REFRESH_SECONDS
     context["manage_url"] = reverse("workshops:manage", args=[token])
     return render(request, "workshops/registered.html", context)
 
@@ -128,6 +146,7 @@ def manage(request, token):
     registration, reason = tokens.load(token, "manage")
     if registration is None:
         return link_problem(request, reason)
+    registration = _settle(registration)
     if request.method == "POST":
         action = request.POST.get("action")
         if action == "cancel" and registration.is_active:

@@ -201,9 +201,14 @@ CELERY_BEAT_SCHEDULE: dict = {
     "events-purge-outbox": {"task": "events.purge_outbox", "schedule": 60 * 60 * 24},
     # Anonymise personal data PURGE_PERSONAL_DATA_AFTER_DAYS after each session (workshops/purge.py), nightly.
     "purge-personal-data": {"task": "workshops.purge_personal_data", "schedule": 60 * 60 * 24},
+    # Registrations stored as pending in a rush get their place from a task within seconds; this is the net.
+    "workshops-decide-stale": {"task": "workshops.decide_stale", "schedule": 60},
 }
 CELERY_IMPORTS = ["workshops.purge"]
 PURGE_PERSONAL_DATA_AFTER_DAYS = env_int("PURGE_PERSONAL_DATA_AFTER_DAYS", 90)
+# Registration rush (workshops/services/booking.py): whole seconds a session stays in rush mode after a registration
+# found it locked; registrations in that window are stored at once and get their place right after it. 0 = off.
+BOOKING_BURST_WINDOW = env_int("BOOKING_BURST_WINDOW", 1)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
 # --- Security: CSP, cookies, rate limits (cms/security.py) -------------------------------------------------

@@ -42,3 +42,4 @@ RATELIMIT_ENABLE = False
 MAIL_SETTINGS_CACHE_SECONDS = 0
 # Every trigger hands its mail to the worker at once; tests/test_outbox_burst.py switches the burst window on.
 OUTBOX_HAND_OVER_WINDOW = 0
+BOOKING_BURST_WINDOW = 0  # tests of the rush turn it on themselves (tests/test_booking_rush.py)

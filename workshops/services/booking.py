@@ -4,6 +4,15 @@ Every write runs in one transaction that first locks the session row (`select_fo
 registrations are serialised per session: seats are counted and assigned under the lock, and arrival order
 (created_at, id) is the order in which the lock was obtained. Mail goes through the event engine's outbox
 (`events.api.fire`), which inserts outbox rows inside this transaction and sends after commit.
+
+A rush (many people registering for one session in the same second, the moment a popular training opens) would
+make everyone queue for that lock, each behind the others' writes and mail. So a registration that finds the
+session locked does not wait: it marks the session busy for BOOKING_BURST_WINDOW seconds, and it and every
+registration in that window is stored as PENDING at once (one INSERT, no lock). `decide_pending` then gives the
+pending places out under the lock, in arrival order: run by the task that the first pending registration of the
+window scheduled for its end, by any later registration that gets the lock, by the person's own page if it is
+still pending a few seconds later, and by a beat task as the net under everything. Outside a rush nothing
+changes: the answer (a seat or the waiting list) comes in the response. BOOKING_BURST_WINDOW = 0 turns this off.
 """
 
 from __future__ import annotations
@@ -12,7 +21,9 @@ import logging
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db import IntegrityError, transaction
+from django.conf import settings
+from django.core.cache import cache
+from django.db import IntegrityError, OperationalError, connection, transaction
 from django.db.models import Count, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -78,8 +89,47 @@ def normalise_email(email: str) -> str:
     return f"{local}@{domain.lower()}"
 
 
-def _locked_session(session_id: int) -> Session:
-    return Session.objects.select_for_update().get(pk=session_id)
+def _locked_session(session_id: int, nowait: bool = False) -> Session:
+    """Lock the session row FOR NO KEY UPDATE: it serialises registrations like FOR UPDATE, but leaves alone
+    the FOR KEY SHARE that PostgreSQL takes on the session when a registration row is inserted (the foreign key
+    check at commit), so storing a pending registration never waits for the lock holder."""
+    no_key = connection.features.has_select_for_no_key_update
+    return Session.objects.select_for_update(nowait=nowait, no_key=no_key).get(pk=session_id)
+
+
+class _LockBusy(Exception):
+    """The session row is locked by another registration right now (SELECT … FOR UPDATE NOWAIT failed)."""
+
+
+def burst_window() -> int:
+    """Seconds a session stays in rush mode after a registration found it locked; 0 turns rush mode off."""
+    if not connection.features.has_select_for_update_nowait:
+        return 0  # SQLite (make run): writes are serialised anyway
+    return int(getattr(settings, "BOOKING_BURST_WINDOW", 1))
+
+
+def _burst_key(session_id: int) -> str:
+    return f"workshops:booking:burst:{session_id}"
+
+
+def _decide_key(session_id: int) -> str:
+    return f"workshops:booking:decide:{session_id}"
+
+
+def _in_burst(session_id: int, window: int) -> bool:
+    if window <= 0:
+        return False
+    try:
+        return bool(cache.get(_burst_key(session_id)))
+    except Exception:  # the cache is down: register as outside a rush
+        return False
+
+
+def _start_burst(session_id: int, window: int) -> None:
+    try:
+        cache.set(_burst_key(session_id), 1, timeout=window)
+    except Exception:
+        logger.warning("cache unavailable; session %s is not marked busy", session_id)
 
 
 def _seats_left(session: Session) -> int | None:
@@ -120,16 +170,27 @@ def register(session_id: int, data: RegistrationData) -> Registration:
         status=Registration.Status.CONFIRMED,
         consent_at=now,
     )
+    window = burst_window()
+    if _in_burst(session_id, window):
+        return _intake(session, registration)
     prepared = _prepare_mail(registration)
     try:
         with transaction.atomic():
-            locked = _locked_session(session_id)
+            try:
+                locked = _locked_session(session_id, nowait=window > 0)
+            except OperationalError as exc:
+                if getattr(exc.__cause__, "sqlstate", None) != "55P03":  # lock_not_available
+                    raise
+                raise _LockBusy() from exc
             check_open(locked)
-            # one query under the lock: the seats taken, and whether this address registered before
+            # one query under the lock: the seats taken, whether this address registered before, anyone pending
             found = Registration.objects.filter(session_id=session_id).aggregate(
                 taken=Count("pk", filter=Q(status__in=Registration.HOLDS_SEAT)),
                 existing=Max("pk", filter=Q(email__iexact=email)),
+                pending=Count("pk", filter=Q(status=Registration.Status.PENDING)),
             )
+            if found["pending"]:  # people who arrived earlier, in a rush, go first
+                found["taken"] += _decide(locked, found["taken"])
             if found["existing"]:
                 existing = Registration.objects.get(pk=found["existing"])
                 if existing.status != Registration.Status.CANCELLED:
@@ -154,6 +215,125 @@ def register(session_id: int, data: RegistrationData) -> Registration:
             return registration
     except IntegrityError as exc:  # the unique (session, email) constraint as the last line of defence
         raise DuplicateRegistration() from exc
+    except _LockBusy:  # somebody else is registering for this session right now: a rush has started
+        _start_burst(session_id, window)
+        return _intake(session, registration)
+
+
+def _intake(session: Session, registration: Registration) -> Registration:
+    """In a rush: store the registration as PENDING without waiting for the session lock, and make sure
+    `decide_pending` runs for it within seconds. Duplicates are refused here, as in the normal path."""
+    registration.status = Registration.Status.PENDING
+    existing = (
+        Registration.objects.filter(session_id=session.pk, email__iexact=registration.email)
+        .values_list("pk", "status")
+        .first()
+    )
+    if existing is not None:
+        pk, status = existing
+        if status != Registration.Status.CANCELLED:
+            raise DuplicateRegistration()
+        # registering again after cancelling: the same row, a new arrival at the back of the queue
+        fields = {f: getattr(registration, f) for f in ("name", "email", "organisation", "role", "language")}
+        changed = Registration.objects.filter(pk=pk, status=Registration.Status.CANCELLED).update(
+            **fields,
+            status=Registration.Status.PENDING,
+            consent_at=registration.consent_at,
+            created_at=timezone.now(),
+            cancelled_at=None,
+            promoted_at=None,
+        )
+        if not changed:
+            raise DuplicateRegistration()
+        registration = Registration.objects.get(pk=pk)
+    else:
+        try:
+            # bulk_create sends no post_save: a pending place changes no public page (seats left are the same)
+            Registration.objects.bulk_create([registration])
+        except IntegrityError as exc:
+            raise DuplicateRegistration() from exc
+    registration.session = session
+    logger.info("registration %s on session %s: pending (rush)", registration.pk, session.pk)
+    schedule_decide(session.pk)
+    return registration
+
+
+def schedule_decide(session_id: int) -> None:
+    """Have `decide_pending` run at the end of the rush window: the first pending registration of a window
+    schedules the task for just after the window; it then sees every registration stored while the key stood.
+    Without a broker the person's own page and the beat task decide instead (nothing is lost, only later)."""
+    window = max(burst_window(), 1)
+    try:
+        first = cache.add(_decide_key(session_id), 1, timeout=window)
+    except Exception:  # the cache is down: schedule anyway
+        first = True
+    if not first:
+        return
+    from workshops.tasks import decide_pending as decide_task
+
+    try:
+        decide_task.apply_async(args=[session_id], countdown=window + 0.5)
+    except Exception as exc:
+        logger.warning("broker unavailable (%s); pending registrations of session %s wait", type(exc).__name__, session_id)
+
+
+def decide_pending(session_id: int) -> int:
+    """Give every pending registration of the session its seat or waiting-list place, in arrival order, and
+    mail each. Safe to run twice and at any time; returns how many were decided."""
+    with transaction.atomic():
+        try:
+            locked = _locked_session(session_id)
+        except Session.DoesNotExist:
+            return 0
+        taken = Registration.objects.filter(session_id=session_id, status__in=Registration.HOLDS_SEAT).count()
+        pending = Registration.objects.filter(session_id=session_id, status=Registration.Status.PENDING).count()
+        if pending:
+            _decide(locked, taken)
+        return pending
+
+
+def _decide(locked: Session, taken: int) -> int:
+    """Inside the lock: decide the pending registrations (oldest first). Returns how many got a seat."""
+    pending = list(
+        Registration.objects.filter(session_id=locked.pk, status=Registration.Status.PENDING).order_by(
+            "created_at", "id"
+        )
+    )
+    seated = 0
+    for registration in pending:
+        registration.session = locked
+        if locked.status == Session.Status.CANCELLED:  # cancelled in the seconds between: tell them
+            registration.status = Registration.Status.CANCELLED
+            registration.cancelled_at = timezone.now()
+            registration.save(update_fields=["status", "cancelled_at"])
+            from workshops.mail import recipient_for
+
+            fire(Trigger.SESSION_CANCELLED, [recipient_for(registration)], scope=locked.scope)
+        elif locked.capacity is not None and taken + seated >= locked.capacity:
+            registration.status = Registration.Status.WAITLISTED
+            registration.save(update_fields=["status"])
+            _mail_registration(Trigger.WAITLISTED, registration, with_ics=False)
+        else:
+            registration.status = Registration.Status.CONFIRMED
+            registration.save(update_fields=["status"])
+            _mail_registration(Trigger.REGISTRATION_CONFIRMED, registration)
+            seated += 1
+        EventLog.record(
+            "registered", "registration", registration.pk, session=locked.pk, status=str(registration.status), rush=True
+        )
+        logger.info("registration %s on session %s: %s (decided)", registration.pk, locked.pk, registration.status)
+    return seated
+
+
+def decide_stale(older_than_seconds: int = 10) -> int:
+    """The net (beat): decide pending registrations that are older than they should ever be."""
+    cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
+    session_ids = (
+        Registration.objects.filter(status=Registration.Status.PENDING, created_at__lt=cutoff)
+        .values_list("session_id", flat=True)
+        .distinct()
+    )
+    return sum(decide_pending(session_id) for session_id in list(session_ids))
 
 
 def cancel_registration(registration_id: int) -> Registration:
@@ -163,7 +343,7 @@ def cancel_registration(registration_id: int) -> Registration:
         session = _locked_session(registration.session_id)
         registration = Registration.objects.select_for_update().get(pk=registration_id)
         registration.session = session
-        if registration.status in (Registration.Status.CONFIRMED, Registration.Status.WAITLISTED):
+        if registration.status in Registration.ACTIVE:
             registration.status = Registration.Status.CANCELLED
             registration.cancelled_at = timezone.now()
             registration.save(update_fields=["status", "cancelled_at"])
@@ -223,9 +403,7 @@ def cancel_session(session_id: int) -> int:
         session.status = Session.Status.CANCELLED
         session.save(update_fields=["status"])
         active = list(
-            Registration.objects.filter(
-                session_id=session.pk, status__in=[Registration.Status.CONFIRMED, Registration.Status.WAITLISTED]
-            )
+            Registration.objects.filter(session_id=session.pk, status__in=Registration.ACTIVE)
         )
         if active:
             from workshops.mail import recipient_for
