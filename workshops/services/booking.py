@@ -274,7 +274,9 @@ def schedule_decide(session_id: int) -> None:
     try:
         decide_task.apply_async(args=[session_id], countdown=window + 0.5)
     except Exception as exc:
-        logger.warning("broker unavailable (%s); pending registrations of session %s wait", type(exc).__name__, session_id)
+        logger.warning(
+            "broker unavailable (%s); pending registrations of session %s wait", type(exc).__name__, session_id
+        )
 
 
 def decide_pending(session_id: int) -> int:
@@ -402,9 +404,7 @@ def cancel_session(session_id: int) -> int:
             return 0
         session.status = Session.Status.CANCELLED
         session.save(update_fields=["status"])
-        active = list(
-            Registration.objects.filter(session_id=session.pk, status__in=Registration.ACTIVE)
-        )
+        active = list(Registration.objects.filter(session_id=session.pk, status__in=Registration.ACTIVE))
         if active:
             from workshops.mail import recipient_for
 
