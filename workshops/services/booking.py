@@ -158,6 +158,13 @@ def register(session_id: int, data: RegistrationData) -> Registration:
     people registering at the same moment wait for each other's INSERTs, not for each other's mail."""
     email = normalise_email(data.email)
     now = timezone.now()
+    window = burst_window()
+    if _in_burst(session_id, window):
+        # the session was open a moment ago (a registration found it locked); if it closes in these seconds,
+        # decide_pending tells the pending people
+        fast = _intake_insert(session_id, data, email, now)
+        if fast is not None:
+            return fast
     session = Session.objects.get(pk=session_id)
     check_open(session, now=now)
     registration = Registration(
@@ -170,7 +177,6 @@ def register(session_id: int, data: RegistrationData) -> Registration:
         status=Registration.Status.CONFIRMED,
         consent_at=now,
     )
-    window = burst_window()
     if _in_burst(session_id, window):
         return _intake(session, registration)
     prepared = _prepare_mail(registration)
@@ -218,6 +224,41 @@ def register(session_id: int, data: RegistrationData) -> Registration:
     except _LockBusy:  # somebody else is registering for this session right now: a rush has started
         _start_burst(session_id, window)
         return _intake(session, registration)
+
+
+def _intake_insert(session_id: int, data: RegistrationData, email: str, now) -> Registration | None:
+    """The rush path in one statement: insert the pending registration unless this address is already on the
+    session (then None: the full path below explains or re-registers). No page changes, so no signals."""
+    table = Registration._meta.db_table
+    registration = Registration(
+        session_id=session_id,
+        name=data.name.strip(),
+        email=email,
+        organisation=data.organisation.strip(),
+        role=data.role.strip(),
+        language=data.language,
+        status=Registration.Status.PENDING,
+        consent_at=now,
+        created_at=now,
+    )
+    columns = ("public_id", "name", "email", "organisation", "role", "language", "status", "consent_at")
+    values = [getattr(registration, c) for c in columns]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({', '.join(columns)}, created_at, session_id) "
+            f"SELECT {', '.join(['%s'] * len(columns))}, %s, %s "
+            f"WHERE NOT EXISTS (SELECT 1 FROM {table} WHERE session_id = %s AND UPPER(email) = UPPER(%s)) "
+            "ON CONFLICT DO NOTHING RETURNING id, created_at",
+            [*values, now, session_id, session_id, email],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    registration.pk, registration.created_at = row
+    registration._state.adding = False
+    logger.info("registration %s on session %s: pending (rush)", registration.pk, session_id)
+    schedule_decide(session_id)
+    return registration
 
 
 def _intake(session: Session, registration: Registration) -> Registration:
