@@ -158,17 +158,8 @@ def register(session_id: int, data: RegistrationData) -> Registration:
     people registering at the same moment wait for each other's INSERTs, not for each other's mail."""
     email = normalise_email(data.email)
     now = timezone.now()
-    window = burst_window()
-    if _in_burst(session_id, window):
-        # the session was open a moment ago (a registration found it locked); if it closes in these seconds,
-        # decide_pending tells the pending people
-        fast = _intake_insert(session_id, data, email, now)
-        if fast is not None:
-            return fast
-    session = Session.objects.get(pk=session_id)
-    check_open(session, now=now)
     registration = Registration(
-        session=session,
+        session_id=session_id,
         name=data.name.strip(),
         email=email,
         organisation=data.organisation.strip(),
@@ -177,6 +168,16 @@ def register(session_id: int, data: RegistrationData) -> Registration:
         status=Registration.Status.CONFIRMED,
         consent_at=now,
     )
+    window = burst_window()
+    if _in_burst(session_id, window):
+        # the session was open a moment ago (a registration found it locked); if it closes in these seconds,
+        # decide_pending tells the pending people
+        fast = _intake_insert(registration, now)
+        if fast is not None:
+            return fast
+    session = Session.objects.get(pk=session_id)
+    check_open(session, now=now)
+    registration.session = session
     if _in_burst(session_id, window):
         return _intake(session, registration)
     prepared = _prepare_mail(registration)
@@ -226,21 +227,12 @@ def register(session_id: int, data: RegistrationData) -> Registration:
         return _intake(session, registration)
 
 
-def _intake_insert(session_id: int, data: RegistrationData, email: str, now) -> Registration | None:
+def _intake_insert(registration: Registration, now) -> Registration | None:
     """The rush path in one statement: insert the pending registration unless this address is already on the
     session (then None: the full path below explains or re-registers). No page changes, so no signals."""
     table = Registration._meta.db_table
-    registration = Registration(
-        session_id=session_id,
-        name=data.name.strip(),
-        email=email,
-        organisation=data.organisation.strip(),
-        role=data.role.strip(),
-        language=data.language,
-        status=Registration.Status.PENDING,
-        consent_at=now,
-        created_at=now,
-    )
+    session_id = registration.session_id
+    registration.status = Registration.Status.PENDING
     columns = ("public_id", "name", "email", "organisation", "role", "language", "status", "consent_at")
     values = [getattr(registration, c) for c in columns]
     with connection.cursor() as cursor:
@@ -249,7 +241,7 @@ def _intake_insert(session_id: int, data: RegistrationData, email: str, now) -> 
             f"SELECT {', '.join(['%s'] * len(columns))}, %s, %s "
             f"WHERE NOT EXISTS (SELECT 1 FROM {table} WHERE session_id = %s AND UPPER(email) = UPPER(%s)) "
             "ON CONFLICT DO NOTHING RETURNING id, created_at",
-            [*values, now, session_id, session_id, email],
+            [*values, now, session_id, session_id, registration.email],
         )
         row = cursor.fetchone()
     if row is None:
