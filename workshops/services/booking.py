@@ -169,7 +169,8 @@ def register(session_id: int, data: RegistrationData) -> Registration:
         consent_at=now,
     )
     window = burst_window()
-    if _in_burst(session_id, window):
+    rushing = _in_burst(session_id, window)
+    if rushing:
         # the session was open a moment ago (a registration found it locked); if it closes in these seconds,
         # decide_pending tells the pending people
         fast = _intake_insert(registration, now)
@@ -178,7 +179,7 @@ def register(session_id: int, data: RegistrationData) -> Registration:
     session = Session.objects.get(pk=session_id)
     check_open(session, now=now)
     registration.session = session
-    if _in_burst(session_id, window):
+    if rushing:  # an address already on the session: the full intake refuses it or re-registers it
         return _intake(session, registration)
     prepared = _prepare_mail(registration)
     try:
