@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from django.conf import settings
 from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -27,11 +28,14 @@ pytestmark = [pytest.mark.django_db, postgres_only]
 @pytest.fixture(autouse=True)
 def rush_on(settings):
     settings.BOOKING_BURST_WINDOW = 1
+    booking._rush_ends.clear()
+    yield
+    booking._rush_ends.clear()
 
 
 def rush(session):
     """What a registration that found the session locked does: mark the session busy."""
-    booking._start_burst(session.pk, 1)
+    booking._start_rush(session.pk, 1)
 
 
 def statuses(session):
@@ -69,10 +73,64 @@ def test_a_later_registration_that_gets_the_lock_lets_the_earlier_pending_ones_g
     rush(session)
     booking.register(session.pk, person(1))
     booking.register(session.pk, person(2))
-    booking.cache.delete(booking._burst_key(session.pk))  # the rush is over, the decide task has not run yet
+    booking.end_rush(session.pk)  # the rush is over, and its decide task is late
+    Registration.objects.filter(session=session).update(created_at=timezone.now() - timedelta(seconds=10))
     third = booking.register(session.pk, person(3))
     assert third.status == S.WAITLISTED
     assert statuses(session) == [("Person 1", S.CONFIRMED), ("Person 2", S.CONFIRMED), ("Person 3", S.WAITLISTED)]
+
+
+def test_a_registration_that_gets_the_lock_while_the_rush_is_deciding_queues_behind_it(session):
+    """The lock was free but people of a rush still wait for its decide run: the next one joins the queue
+    instead of doing the run's work (and mail) inside the request."""
+    rush(session)
+    booking.register(session.pk, person(1))
+    booking.register(session.pk, person(2))
+    booking._rush_ends.clear()  # this process has not heard of the rush (another process started it)
+    booking.cache.delete(booking._burst_key(session.pk))
+    third = booking.register(session.pk, person(3))
+    assert third.status == S.PENDING
+    assert not OutboxMail.objects.exists()
+    assert booking.decide_pending(session.pk) == 3
+    assert statuses(session) == [("Person 1", S.CONFIRMED), ("Person 2", S.CONFIRMED), ("Person 3", S.WAITLISTED)]
+
+
+def test_in_a_known_rush_a_registration_is_one_insert_and_no_cache_call(session, monkeypatch):
+    rush(session)
+    calls = []
+    for name in ("get", "add", "set"):
+        real = getattr(booking.cache, name)
+        monkeypatch.setattr(
+            booking.cache, name, lambda *a, _real=real, _n=name, **k: calls.append(_n) or _real(*a, **k)
+        )
+    with CaptureQueriesContext(connection) as queries:
+        registration = booking.register(session.pk, person(1))
+    assert registration.status == S.PENDING
+    assert len(queries) == 1 and queries[0]["sql"].startswith("INSERT")
+    assert calls == []
+
+
+def test_a_registration_stored_after_its_window_ended_opens_a_new_one(session, monkeypatch):
+    """Nothing waits forever: a pending registration stored after the end of the window it knew of (a slow
+    request) opens (or joins) a newer window, whose decide run comes after it."""
+    end = booking._start_rush(session.pk, 1)
+    scheduled = []
+    real_schedule = booking._schedule_decide
+    monkeypatch.setattr(
+        booking, "_schedule_decide", lambda sid, countdown: scheduled.append(sid) or real_schedule(sid, countdown)
+    )
+    real_insert, clock = booking._intake_insert, [booking.time.time()]
+    monkeypatch.setattr(booking.time, "time", lambda: clock[0])
+
+    def slow_insert(registration, now):
+        stored = real_insert(registration, now)
+        clock[0] = end + 0.1  # the window ended while this one was being stored
+        return stored
+
+    monkeypatch.setattr(booking, "_intake_insert", slow_insert)
+    assert booking.register(session.pk, person(1)).status == S.PENDING
+    assert scheduled == [session.pk]
+    assert booking._rush_ends[session.pk] > end + 0.1
 
 
 def test_duplicates_are_refused_in_a_rush_and_a_cancelled_person_returns_at_the_back(session):

@@ -9,6 +9,7 @@ import zoneinfo
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -135,7 +136,11 @@ class Registration(models.Model):
         NO_SHOW = "no_show", _("no-show")
 
     session = models.ForeignKey(
-        Session, verbose_name=_("session"), on_delete=models.CASCADE, related_name="registrations"
+        Session,
+        verbose_name=_("session"),
+        on_delete=models.CASCADE,
+        related_name="registrations",
+        db_index=False,  # the unique (session, e-mail) index starts with the session: a second index costs writes
     )
     public_id = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
     name = models.CharField(_("name"), max_length=200)
@@ -143,7 +148,7 @@ class Registration(models.Model):
     organisation = models.CharField(_("organisation"), max_length=200, blank=True)
     role = models.CharField(_("role"), max_length=200, blank=True)
     language = models.CharField(_("preferred language"), max_length=2, choices=LANGUAGE_CHOICES, default="nl")
-    status = models.CharField(_("status"), max_length=12, choices=Status.choices, db_index=True)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices)
     consent_at = models.DateTimeField(_("consent given at"))
     created_at = models.DateTimeField(_("registered at"), auto_now_add=True, db_index=True)
     promoted_at = models.DateTimeField(_("promoted from the waiting list at"), null=True, blank=True)
@@ -160,7 +165,20 @@ class Registration(models.Model):
         verbose_name = _("registration")
         verbose_name_plural = _("registrations")
         ordering = ["created_at", "id"]
-        constraints = [models.UniqueConstraint(fields=["session", "email"], name="unique_registration_per_email")]
+        constraints = [
+            # one registration per address per session, whatever the case of the address (Anna@ is anna@); the
+            # index also serves every query by session
+            models.UniqueConstraint(
+                models.F("session"),
+                Upper("email"),
+                name="unique_registration_per_email",
+                violation_error_message=_("This e-mail address is already registered for this session."),
+            )
+        ]
+        indexes = [
+            # the net under the rush (decide_stale) looks for pending registrations only; they are few
+            models.Index(fields=["created_at"], name="registration_pending", condition=models.Q(status="pending"))
+        ]
 
     def __str__(self):
         return f"{_('Registration')} {self.pk}"

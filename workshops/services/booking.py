@@ -8,23 +8,25 @@ registrations are serialised per session: seats are counted and assigned under t
 A rush (many people registering for one session in the same second, the moment a popular training opens) would
 make everyone queue for that lock, each behind the others' writes and mail. So a registration that finds the
 session locked does not wait: it marks the session busy for BOOKING_BURST_WINDOW seconds, and it and every
-registration in that window is stored as PENDING at once (one INSERT, no lock). `decide_pending` then gives the
-pending places out under the lock, in arrival order: run by the task that the first pending registration of the
-window scheduled for its end, by any later registration that gets the lock, by the person's own page if it is
-still pending a few seconds later, and by a beat task as the net under everything. Outside a rush nothing
+registration in that window is stored as PENDING at once (one INSERT, no lock, no cache call once the process
+knows of the rush). `decide_pending` then gives the pending places out under the lock, in arrival order: run by
+the task that the registration which opened the window scheduled for just after its end, by any later
+registration that gets the lock, by the person's own page if it is still pending a few seconds later, and by a
+beat task as the net under everything. Outside a rush nothing
 changes: the answer (a seat or the waiting list) comes in the response. BOOKING_BURST_WINDOW = 0 turns this off.
 """
 
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, OperationalError, connection, transaction
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max, Min, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -98,7 +100,8 @@ def _locked_session(session_id: int, nowait: bool = False) -> Session:
 
 
 class _LockBusy(Exception):
-    """The session row is locked by another registration right now (SELECT … FOR UPDATE NOWAIT failed)."""
+    """The session is in a rush: its row is locked by another registration right now (SELECT … FOR UPDATE NOWAIT
+    failed), or registrations of a rush that is still on wait for their decide run."""
 
 
 def burst_window() -> int:
@@ -112,24 +115,82 @@ def _burst_key(session_id: int) -> str:
     return f"workshops:booking:burst:{session_id}"
 
 
-def _decide_key(session_id: int) -> str:
-    return f"workshops:booking:decide:{session_id}"
+# The rushes this process knows of: session id → the moment (epoch seconds) its window ends. Every process learns
+# of a rush from the cache once per window and then stores each registration of the rush with one INSERT and no
+# cache call. The decide run of a window is scheduled by whoever opened it, for half a second after its end, so a
+# pending registration stored before the end of a known window is covered without asking anyone.
+_rush_ends: dict[int, float] = {}
+DECIDE_MARGIN = 0.5
 
 
-def _in_burst(session_id: int, window: int) -> bool:
+def _rush_end(session_id: int, window: int) -> float | None:
+    """The end of the rush on this session, if one is on: from this process's memory, else from the cache."""
     if window <= 0:
-        return False
+        return None
+    now = time.time()
+    end = _rush_ends.get(session_id)
+    if end is not None and end > now:
+        return end
     try:
-        return bool(cache.get(_burst_key(session_id)))
+        end = cache.get(_burst_key(session_id))
     except Exception:  # the cache is down: register as outside a rush
-        return False
+        end = None
+    if isinstance(end, float) and end > now:
+        _rush_ends[session_id] = end
+        return end
+    _rush_ends.pop(session_id, None)
+    return None
 
 
-def _start_burst(session_id: int, window: int) -> None:
+def _start_rush(session_id: int, window: int) -> float:
+    """Put the session in rush mode (or join the rush another process started): returns the end of the window.
+    Opening a window schedules its decide run, for just after its end."""
+    window = max(window, 1)
+    end = time.time() + window
     try:
-        cache.set(_burst_key(session_id), 1, timeout=window)
+        opened = cache.add(_burst_key(session_id), end, timeout=window)
+        if not opened:
+            known = cache.get(_burst_key(session_id))
+            if isinstance(known, float) and known > time.time():
+                _rush_ends[session_id] = known
+                return known
+            # the window ended while we asked: its run may come before our registration; schedule our own
+            cache.set(_burst_key(session_id), end, timeout=window)
     except Exception:
-        logger.warning("cache unavailable; session %s is not marked busy", session_id)
+        logger.warning("cache unavailable; session %s is in rush mode in this process only", session_id)
+    _rush_ends[session_id] = end
+    _schedule_decide(session_id, countdown=end - time.time() + DECIDE_MARGIN)
+    return end
+
+
+def end_rush(session_id: int) -> None:
+    """Take the session out of rush mode in this process and the cache (tests, benchmarks, the admin)."""
+    _rush_ends.pop(session_id, None)
+    try:
+        cache.delete(_burst_key(session_id))
+    except Exception:
+        logger.warning("cache unavailable; the rush mark of session %s stays until it expires", session_id)
+
+
+def _covered(session_id: int, end: float, window: int) -> None:
+    """After a pending registration is stored: make sure a decide run comes after it. It does when it was
+    stored before the end of a known window; otherwise a new window opens (or the one just opened is joined)."""
+    if time.time() < end:
+        return
+    _start_rush(session_id, window)
+
+
+def _schedule_decide(session_id: int, countdown: float) -> None:
+    """Have `decide_pending` run in `countdown` seconds. Without a broker the person's own page and the beat
+    task decide instead (nothing is lost, only later)."""
+    from workshops.tasks import decide_pending as decide_task
+
+    try:
+        decide_task.apply_async(args=[session_id], countdown=max(countdown, DECIDE_MARGIN))
+    except Exception as exc:
+        logger.warning(
+            "broker unavailable (%s); pending registrations of session %s wait", type(exc).__name__, session_id
+        )
 
 
 def _seats_left(session: Session) -> int | None:
@@ -169,19 +230,24 @@ def register(session_id: int, data: RegistrationData) -> Registration:
         consent_at=now,
     )
     window = burst_window()
-    rushing = _in_burst(session_id, window)
-    if rushing:
+    rush_end = _rush_end(session_id, window)
+    if rush_end is not None:
         # the session was open a moment ago (a registration found it locked); if it closes in these seconds,
         # decide_pending tells the pending people
         fast = _intake_insert(registration, now)
         if fast is not None:
+            _covered(session_id, rush_end, window)
             return fast
     session = Session.objects.get(pk=session_id)
     check_open(session, now=now)
     registration.session = session
-    if rushing:  # an address already on the session: the full intake refuses it or re-registers it
-        return _intake(session, registration)
-    prepared = _prepare_mail(registration)
+    if rush_end is not None:  # an address already on the session: the full intake refuses it or re-registers it
+        registration = _intake(session, registration)
+        _covered(session_id, rush_end, window)
+        return registration
+    # with rush mode on, the lock is only tried (NOWAIT): the mail is prepared once it is ours, so a registration
+    # that finds the session busy wastes nothing; without it, prepared before, so that nobody waits for our mail
+    prepared = None if window > 0 else _prepare_mail(registration)
     try:
         with transaction.atomic():
             try:
@@ -196,9 +262,14 @@ def register(session_id: int, data: RegistrationData) -> Registration:
                 taken=Count("pk", filter=Q(status__in=Registration.HOLDS_SEAT)),
                 existing=Max("pk", filter=Q(email__iexact=email)),
                 pending=Count("pk", filter=Q(status=Registration.Status.PENDING)),
+                oldest_pending=Min("created_at", filter=Q(status=Registration.Status.PENDING)),
             )
             if found["pending"]:  # people who arrived earlier, in a rush, go first
-                found["taken"] += _decide(locked, found["taken"])
+                if window > 0 and found["oldest_pending"] > now - timedelta(seconds=window + DECIDE_MARGIN + 1):
+                    raise _LockBusy()  # their rush is still on: queue behind them, its decide run comes soon
+                found["taken"] += _decide(locked, found["taken"])  # their run is late: do its work now
+            if prepared is None:
+                prepared = _prepare_mail(registration)
             if found["existing"]:
                 existing = Registration.objects.get(pk=found["existing"])
                 if existing.status != Registration.Status.CANCELLED:
@@ -224,33 +295,31 @@ def register(session_id: int, data: RegistrationData) -> Registration:
     except IntegrityError as exc:  # the unique (session, email) constraint as the last line of defence
         raise DuplicateRegistration() from exc
     except _LockBusy:  # somebody else is registering for this session right now: a rush has started
-        _start_burst(session_id, window)
-        return _intake(session, registration)
+        rush_end = _start_rush(session_id, window)
+        registration = _intake(session, registration)
+        _covered(session_id, rush_end, window)
+        return registration
 
 
 def _intake_insert(registration: Registration, now) -> Registration | None:
     """The rush path in one statement: insert the pending registration unless this address is already on the
-    session (then None: the full path below explains or re-registers). No page changes, so no signals."""
+    session (the unique index on session and upper-cased address; then None, and the full path explains or
+    re-registers). No page changes, so no signals."""
     table = Registration._meta.db_table
-    session_id = registration.session_id
     registration.status = Registration.Status.PENDING
     columns = ("public_id", "name", "email", "organisation", "role", "language", "status", "consent_at")
-    values = [getattr(registration, c) for c in columns]
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {table} ({', '.join(columns)}, created_at, session_id) "
-            f"SELECT {', '.join(['%s'] * len(columns))}, %s, %s "
-            f"WHERE NOT EXISTS (SELECT 1 FROM {table} WHERE session_id = %s AND UPPER(email) = UPPER(%s)) "
-            "ON CONFLICT DO NOTHING RETURNING id, created_at",
-            [*values, now, session_id, session_id, registration.email],
+            f"VALUES ({', '.join(['%s'] * (len(columns) + 2))}) ON CONFLICT DO NOTHING RETURNING id",
+            [*(getattr(registration, c) for c in columns), now, registration.session_id],
         )
         row = cursor.fetchone()
     if row is None:
         return None
-    registration.pk, registration.created_at = row
+    registration.pk, registration.created_at = row[0], now
     registration._state.adding = False
-    logger.info("registration %s on session %s: pending (rush)", registration.pk, session_id)
-    schedule_decide(session_id)
+    logger.info("registration %s on session %s: pending (rush)", registration.pk, registration.session_id)
     return registration
 
 
@@ -288,29 +357,7 @@ def _intake(session: Session, registration: Registration) -> Registration:
             raise DuplicateRegistration() from exc
     registration.session = session
     logger.info("registration %s on session %s: pending (rush)", registration.pk, session.pk)
-    schedule_decide(session.pk)
     return registration
-
-
-def schedule_decide(session_id: int) -> None:
-    """Have `decide_pending` run at the end of the rush window: the first pending registration of a window
-    schedules the task for just after the window; it then sees every registration stored while the key stood.
-    Without a broker the person's own page and the beat task decide instead (nothing is lost, only later)."""
-    window = max(burst_window(), 1)
-    try:
-        first = cache.add(_decide_key(session_id), 1, timeout=window)
-    except Exception:  # the cache is down: schedule anyway
-        first = True
-    if not first:
-        return
-    from workshops.tasks import decide_pending as decide_task
-
-    try:
-        decide_task.apply_async(args=[session_id], countdown=window + 0.5)
-    except Exception as exc:
-        logger.warning(
-            "broker unavailable (%s); pending registrations of session %s wait", type(exc).__name__, session_id
-        )
 
 
 def decide_pending(session_id: int) -> int:
