@@ -119,8 +119,8 @@ def test_a_registration_stored_after_its_window_ended_opens_a_new_one(session, m
     monkeypatch.setattr(
         booking, "_schedule_decide", lambda sid, countdown: scheduled.append(sid) or real_schedule(sid, countdown)
     )
-    real_insert, clock = booking._intake_insert, [booking.time.time()]
-    monkeypatch.setattr(booking.time, "time", lambda: clock[0])
+    real_insert, clock = booking._intake_insert, [booking._clock()]
+    monkeypatch.setattr(booking, "_clock", lambda: clock[0])
 
     def slow_insert(registration, now):
         stored = real_insert(registration, now)

@@ -123,11 +123,16 @@ _rush_ends: dict[int, float] = {}
 DECIDE_MARGIN = 0.5
 
 
+def _clock() -> float:
+    """Wall-clock seconds, shared by every process (and host) that registers and decides."""
+    return time.time()
+
+
 def _rush_end(session_id: int, window: int) -> float | None:
     """The end of the rush on this session, if one is on: from this process's memory, else from the cache."""
     if window <= 0:
         return None
-    now = time.time()
+    now = _clock()
     end = _rush_ends.get(session_id)
     if end is not None and end > now:
         return end
@@ -146,12 +151,12 @@ def _start_rush(session_id: int, window: int) -> float:
     """Put the session in rush mode (or join the rush another process started): returns the end of the window.
     Opening a window schedules its decide run, for just after its end."""
     window = max(window, 1)
-    end = time.time() + window
+    end = _clock() + window
     try:
         opened = cache.add(_burst_key(session_id), end, timeout=window)
         if not opened:
             known = cache.get(_burst_key(session_id))
-            if isinstance(known, float) and known > time.time():
+            if isinstance(known, float) and known > _clock():
                 _rush_ends[session_id] = known
                 return known
             # the window ended while we asked: its run may come before our registration; schedule our own
@@ -159,7 +164,7 @@ def _start_rush(session_id: int, window: int) -> float:
     except Exception:
         logger.warning("cache unavailable; session %s is in rush mode in this process only", session_id)
     _rush_ends[session_id] = end
-    _schedule_decide(session_id, countdown=end - time.time() + DECIDE_MARGIN)
+    _schedule_decide(session_id, countdown=end - _clock() + DECIDE_MARGIN)
     return end
 
 
@@ -175,7 +180,7 @@ def end_rush(session_id: int) -> None:
 def _covered(session_id: int, end: float, window: int) -> None:
     """After a pending registration is stored: make sure a decide run comes after it. It does when it was
     stored before the end of a known window; otherwise a new window opens (or the one just opened is joined)."""
-    if time.time() < end:
+    if _clock() < end:
         return
     _start_rush(session_id, window)
 
