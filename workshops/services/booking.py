@@ -12,8 +12,8 @@ registration in that window is stored as PENDING at once (one INSERT, no lock, n
 knows of the rush). `decide_pending` then gives the pending places out under the lock, in arrival order: run by
 the task that the registration which opened the window scheduled for just after its end, by any later
 registration that gets the lock, by the person's own page if it is still pending a few seconds later, and by a
-beat task as the net under everything. Outside a rush nothing
-changes: the answer (a seat or the waiting list) comes in the response. BOOKING_BURST_WINDOW = 0 turns this off.
+beat task as the net under everything. Outside a rush nothing changes: the answer (a seat or the waiting list)
+comes in the response. BOOKING_BURST_WINDOW = 0 turns this off.
 """
 
 from __future__ import annotations
@@ -163,13 +163,15 @@ def _start_rush(session_id: int, window: int) -> float:
             cache.set(_burst_key(session_id), end, timeout=window)
     except Exception:
         logger.warning("cache unavailable; session %s is in rush mode in this process only", session_id)
+    for other in [sid for sid, known in _rush_ends.items() if known <= end - window]:  # ended windows
+        del _rush_ends[other]
     _rush_ends[session_id] = end
     _schedule_decide(session_id, countdown=end - _clock() + DECIDE_MARGIN)
     return end
 
 
 def end_rush(session_id: int) -> None:
-    """Take the session out of rush mode in this process and the cache (tests, benchmarks, the admin)."""
+    """Take the session out of rush mode in this process and the cache (tests and benchmarks)."""
     _rush_ends.pop(session_id, None)
     try:
         cache.delete(_burst_key(session_id))
@@ -247,9 +249,7 @@ def register(session_id: int, data: RegistrationData) -> Registration:
     check_open(session, now=now)
     registration.session = session
     if rush_end is not None:  # an address already on the session: the full intake refuses it or re-registers it
-        registration = _intake(session, registration)
-        _covered(session_id, rush_end, window)
-        return registration
+        return _intake(session, registration, rush_end, window)
     # with rush mode on, the lock is only tried (NOWAIT): the mail is prepared once it is ours, so a registration
     # that finds the session busy wastes nothing; without it, prepared before, so that nobody waits for our mail
     prepared = None if window > 0 else _prepare_mail(registration)
@@ -300,10 +300,7 @@ def register(session_id: int, data: RegistrationData) -> Registration:
     except IntegrityError as exc:  # the unique (session, email) constraint as the last line of defence
         raise DuplicateRegistration() from exc
     except _LockBusy:  # somebody else is registering for this session right now: a rush has started
-        rush_end = _start_rush(session_id, window)
-        registration = _intake(session, registration)
-        _covered(session_id, rush_end, window)
-        return registration
+        return _intake(session, registration, _start_rush(session_id, window), window)
 
 
 def _intake_insert(registration: Registration, now) -> Registration | None:
@@ -328,7 +325,7 @@ def _intake_insert(registration: Registration, now) -> Registration | None:
     return registration
 
 
-def _intake(session: Session, registration: Registration) -> Registration:
+def _intake(session: Session, registration: Registration, rush_end: float, window: int) -> Registration:
     """In a rush: store the registration as PENDING without waiting for the session lock, and make sure
     `decide_pending` runs for it within seconds. Duplicates are refused here, as in the normal path."""
     registration.status = Registration.Status.PENDING
@@ -362,6 +359,7 @@ def _intake(session: Session, registration: Registration) -> Registration:
             raise DuplicateRegistration() from exc
     registration.session = session
     logger.info("registration %s on session %s: pending (rush)", registration.pk, session.pk)
+    _covered(session.pk, rush_end, window)
     return registration
 
 
