@@ -121,14 +121,10 @@ class Session(models.Model):
 
 
 class Registration(models.Model):
-    """A person's place (or waiting-list place) in a session. Arrival order is (created_at, id).
-
-    PENDING is the short state of a registration that arrived while many people registered for the same session
-    at once: it is stored at once and given its seat or waiting-list place, in arrival order, within seconds
-    (workshops.services.booking.decide_pending)."""
+    """A person's place (or waiting-list place) in a session. Arrival order is (created_at, id): the order in which
+    registrations obtained the session lock (workshops.services.booking.register), so it is also commit order."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", _("being processed")
         CONFIRMED = "confirmed", _("confirmed")
         WAITLISTED = "waitlisted", _("on the waiting list")
         CANCELLED = "cancelled", _("cancelled")
@@ -158,8 +154,8 @@ class Registration(models.Model):
     evaluation_responded_at = models.DateTimeField(_("evaluation answered at"), null=True, blank=True)
 
     HOLDS_SEAT = (Status.CONFIRMED, Status.ATTENDED, Status.NO_SHOW)
-    # Still coming: has a seat, waits for one, or arrived in a rush and gets one or the other within seconds.
-    ACTIVE = (Status.PENDING, Status.CONFIRMED, Status.WAITLISTED)
+    # Still coming: has a seat or waits for one.
+    ACTIVE = (Status.CONFIRMED, Status.WAITLISTED)
 
     class Meta:
         verbose_name = _("registration")
@@ -174,10 +170,6 @@ class Registration(models.Model):
                 name="unique_registration_per_email",
                 violation_error_message=_("This e-mail address is already registered for this session."),
             )
-        ]
-        indexes = [
-            # the net under the rush (decide_stale) looks for pending registrations only; they are few
-            models.Index(fields=["created_at"], name="registration_pending", condition=models.Q(status="pending"))
         ]
 
     def __str__(self):
