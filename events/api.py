@@ -8,6 +8,10 @@ Contract (the event engine issue implements the bodies; callers rely on these na
   same key inserts nothing. Sending is enqueued with `transaction.on_commit`.
 * Time triggers (N hours before start / after end): a source app registers a `TimeProvider` with
   `register_provider`; the minute `tick` asks it which recipients are due and inserts outbox rows the same way.
+* Context at send time: a source app may register a context provider for a recipient-key prefix
+  (`register_context_provider("registration", provider)`). A row whose recipient has that prefix and that was
+  fired with an empty context and no attachments keeps only ids; the worker asks the provider for the context and
+  the attachments when it renders the mail, in the row's language.
 """
 
 from __future__ import annotations
@@ -118,6 +122,26 @@ def register_provider(provider: TimeProvider) -> None:
 
 def providers() -> list[TimeProvider]:
     return list(_providers)
+
+
+class ContextProvider(Protocol):
+    def __call__(self, recipient_key: str, language: str, scope: str) -> tuple[dict, list[Attachment]] | None:
+        """The placeholder values and attachments of one recipient, built now in `language`; None when the
+        recipient no longer exists (the mail is then not sent)."""
+        ...
+
+
+_context_providers: dict[str, ContextProvider] = {}
+
+
+def register_context_provider(prefix: str, provider: ContextProvider) -> None:
+    """Build the context of rows whose recipient key starts with "<prefix>:" at send time (see the module doc)."""
+    _context_providers[prefix] = provider
+
+
+def context_provider(recipient_key: str) -> ContextProvider | None:
+    prefix, sep, _rest = (recipient_key or "").partition(":")
+    return _context_providers.get(prefix) if sep else None
 
 
 def fire(

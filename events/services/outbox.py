@@ -28,7 +28,7 @@ from django.db import DatabaseError, connection, transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
-from events.api import Recipient, Trigger, providers
+from events.api import Recipient, Trigger, context_provider, providers
 from events.models import EventLog, MailRule, OutboxMail
 from events.services import mime, smtp
 from events.services.rules import all_rules
@@ -358,12 +358,30 @@ def _render_row(row: OutboxMail) -> None:
     retry or failed) and an earlier attempt's text is kept exactly as first rendered."""
     from events.services.render import render
 
+    provided = _provided(row)
     if row.subject and row.body_text:
         return
     if row.rule is None:
         raise LookupError("the rule of this mail was deleted")
-    rendered = render(row.rule.template, row.language, row.context)
+    rendered = render(row.rule.template, row.language, provided if provided is not None else row.context)
     row.subject, row.body_text, row.body_html = rendered.subject, rendered.text, rendered.html
+
+
+def _provided(row: OutboxMail) -> dict | None:
+    """A row fired with only ids (empty context, no attachments) for a recipient whose source registered a
+    context provider (events.api.register_context_provider): its context and attachments, built now. The
+    attachments are set on the row for this attempt (a retry builds them again); None for any other row."""
+    if row.context or row.attachments:
+        return None
+    provider = context_provider(row.recipient_key)
+    if provider is None:
+        return None
+    built = provider(row.recipient_key, row.language, row.scope)
+    if built is None:
+        raise LookupError("the recipient of this mail no longer exists")
+    context, attachments = built
+    row.attachments = _encode_attachments(attachments)
+    return dict(context)
 
 
 def _rendered(row: OutboxMail) -> dict:
