@@ -115,5 +115,5 @@ def test_school_proposal_mail_carries_the_response_link(home_page, django_user_m
     sent = send_all()
     assert [m.to for m in sent] == [["k@delinde.nl"]]
     assert "OBS De Linde" in sent[0].body
-    link = next(line for line in sent[0].body.splitlines() if "/schoolaanvraag/" in line).strip()
-    assert link.startswith("http://testserver/en/schoolaanvraag/")
+    link = next(line for line in sent[0].body.splitlines() if "/school-request/" in line).strip()
+    assert link.startswith("http://testserver/en/school-request/")  # built with the school's language active

@@ -61,9 +61,9 @@ def session_ics(session, registration=None, language: str | None = None, page: d
         return cal.to_ical()
 
 
-def feed_ics(sessions, campaigns=()) -> bytes:
-    """The public feed: public sessions plus campaign weeks (all-day events)."""
-    cal = _calendar(_("Qpido trainings and campaign weeks"))
+def feed_ics(sessions, campaigns=(), name: str | None = None) -> bytes:
+    """The public feed: public sessions plus campaign weeks (all-day events); `name` for a narrower feed."""
+    cal = _calendar(name or _("Qpido trainings and campaign weeks"))
     for session in sessions:
         cal.add_component(session_event(session))
     for campaign in campaigns:

@@ -74,10 +74,14 @@ def seo_meta(context):
             intro = getattr(page, "intro", "") or ""
             description = Truncator(strip_tags(str(intro)).strip()).chars(160)
     language = translation.get_language() or settings.LANGUAGE_CODE
+    site_name = gettext("Qpido")
     return {
-        "title": title or gettext("Qpido"),
-        "description": description,
-        "site_name": gettext("Qpido"),
+        "title": title or site_name,
+        # the home page is called after the site: "Qpido", not "Qpido | Qpido"
+        "title_suffix": "" if title == site_name else f" | {site_name}",
+        # every page has a description; a page without its own gets the site's
+        "description": description or gettext("Qpido helps children and young people grow up sexually safe."),
+        "site_name": site_name,
         "og_type": "website",
         "url": request.build_absolute_uri(request.path) if request is not None else "",
         "locale": OG_LOCALES.get(language, language),

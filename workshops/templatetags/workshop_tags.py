@@ -1,6 +1,7 @@
 """Template tags that pages in `home` use to show sessions, without `home` importing `workshops`."""
 
 from django import template
+from django.conf import settings
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -29,4 +30,22 @@ def upcoming_sessions(context, training=None, limit=10):
         }
         for session in sessions[:limit]
     ]
-    return {"sessions": items, "show_training": training is None, "request": context.get("request")}
+    return {
+        "sessions": items,
+        "show_training": training is None,
+        "feed_url": webcal_url(context, training) if training is not None else "",
+        "request": context.get("request"),
+    }
+
+
+@register.simple_tag(takes_context=True)
+def webcal_url(context, training=None):
+    """The webcal:// address of the public calendar feed, or of one training's feed: calendar apps subscribe to
+    it (and keep it up to date) instead of importing a file once."""
+    if training is not None:
+        path = reverse("workshops:training_calendar", args=[training.pk])
+    else:
+        path = reverse("workshops:calendar")
+    request = context.get("request")
+    absolute = request.build_absolute_uri(path) if request is not None else settings.SITE_BASE_URL.rstrip("/") + path
+    return "webcal://" + absolute.split("://", 1)[-1]
