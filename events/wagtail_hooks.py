@@ -47,7 +47,8 @@ class MailRuleViewSet(SnippetViewSet):
     model = MailRule
     icon = "time"
     menu_label = _("Mail rules")
-    list_display = ["name", "key", "trigger", "offset_hours", "audience", "template", "training_key", "is_active"]
+    # the key is a code for the programme (in English): the form shows it, the listing names the rule
+    list_display = ["name", "trigger", "offset_hours", "audience", "template", "training_key", "is_active"]
     list_filter = {"trigger": ["exact"], "is_active": ["exact"]}
 
 
@@ -56,12 +57,12 @@ class OutboxViewSet(SnippetViewSet):
     icon = "mail"
     menu_label = _("Outbox")
     inspect_view_enabled = True
-    list_display = ["rule_key", "scope", "to_email", "language", "status", "attempts", "sent_at", "last_error"]
+    list_display = ["rule", "scope", "to_email", "language", "status", "attempts", "sent_at", "last_error"]
     search_fields = ["to_email", "subject", "scope"]
     search_backend_name = None  # plain database filtering: the outbox is not in the search index
     list_filter = {"status": ["exact"], "rule": ["exact"], "scope": ["exact"]}
     inspect_view_fields = [
-        "rule_key",
+        "rule",
         "scope",
         "recipient_key",
         "to_email",
