@@ -44,6 +44,7 @@ run: install compilemessages
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 	$(VENV)/bin/ruff format --check .
 
 format: $(STAMP)
@@ -52,6 +53,7 @@ format: $(STAMP)
 
 test: install compilemessages
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 	$(VENV)/bin/pytest -m "not slow" $(PYTEST_ARGS)
 
 test-slow: install compilemessages

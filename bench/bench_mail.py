@@ -39,8 +39,8 @@ class Sink:
 def _rows(n: int):
     from events.api import Recipient
     from events.models import MailRule
+    from events.render import sample_context
     from events.services.outbox import build_row
-    from events.services.render import sample_context
 
     rule = MailRule.objects.select_related("template").get(key="confirmation", training_key="")
     contexts = {lang: sample_context(lang) for lang in ("nl", "en")}

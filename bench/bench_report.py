@@ -57,8 +57,8 @@ def _training(label: str, sessions: int):
 
 @transaction.atomic
 def _answers(sessions, total: int):
-    from workshops.evaluation_models import EvaluationAction, EvaluationAnswer, EvaluationFactor, EvaluationTopItem
-    from workshops.services.evaluation import normalise
+    from evaluations.cheatsheet import normalise
+    from evaluations.models import EvaluationAction, EvaluationAnswer, EvaluationFactor, EvaluationTopItem
 
     if EvaluationAnswer.objects.filter(session__in=sessions).count() >= total:
         return
@@ -119,10 +119,10 @@ def _answers(sessions, total: int):
         # fresh statistics for every table the data went into: without them the planner picks nested loops
         for table in (
             "workshops_session",
-            "workshops_evaluationanswer",
-            "workshops_evaluationfactor",
-            "workshops_evaluationtopitem",
-            "workshops_evaluationaction",
+            "evaluations_evaluationanswer",
+            "evaluations_evaluationfactor",
+            "evaluations_evaluationtopitem",
+            "evaluations_evaluationaction",
         ):
             cursor.execute(f"ANALYZE {table}")
 

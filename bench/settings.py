@@ -17,7 +17,7 @@ DATABASES = {
 if "django.contrib.postgres" not in INSTALLED_APPS:  # noqa: F405
     INSTALLED_APPS.append("django.contrib.postgres")  # noqa: F405
 BENCH_REDIS_URL = env("BENCH_REDIS_URL", "redis://127.0.0.1:6379/9")
-CACHES = {"default": {"BACKEND": "cms.cache_backend.RedisCache", "LOCATION": BENCH_REDIS_URL}}
+CACHES = {"default": {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": BENCH_REDIS_URL}}
 CELERY_BROKER_URL = BENCH_REDIS_URL
 CELERY_RESULT_BACKEND = BENCH_REDIS_URL
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}

@@ -9,6 +9,7 @@ class CmsConfig(AppConfig):
     verbose_name = _("Project")
 
     def ready(self):
-        from . import cache
+        from . import cache, security
 
         cache.connect_signals()
+        security.connect_signals()

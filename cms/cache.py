@@ -7,6 +7,7 @@ snippet, setting, session or registration bumps it, so the next request of every
 
 import hashlib
 import logging
+import time
 
 from django.conf import settings
 from django.core.cache import caches
@@ -19,6 +20,34 @@ GENERATION_KEY = "pagecache:generation"
 CACHED_HEADER = "X-Page-Cache"
 # Apps whose saved rows can change what a page shows.
 INVALIDATING_APPS = {"home", "workshops", "wagtailcore", "wagtailimages", "wagtaildocs", "taggit"}
+
+
+class OncePerInterval(logging.Filter):
+    """Lets one record through per `seconds` (per process), as a warning without its traceback: django-redis
+    logs every cache call it could not make, and an outage should not drown the log."""
+
+    def __init__(self, seconds: float = 60):
+        super().__init__()
+        self.seconds = seconds
+        self._last = float("-inf")
+        self._suppressed = 0
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        now = time.monotonic()
+        if now - self._last < self.seconds:
+            self._suppressed += 1
+            return False
+        error = record.exc_info[1] if record.exc_info else None
+        cause = getattr(error, "__cause__", None) or error
+        record.msg = "cache server unreachable (%s); serving without cache%s"
+        record.args = (
+            type(cause).__name__ if cause else "error",
+            f", {self._suppressed} more in the last {self.seconds:g} s" if self._suppressed else "",
+        )
+        record.levelno, record.levelname = logging.WARNING, "WARNING"
+        record.exc_info = record.exc_text = None
+        self._last, self._suppressed = now, 0
+        return True
 
 
 def _cache():

@@ -5,8 +5,8 @@
 * `SecurityHeadersMiddleware`: Permissions-Policy everywhere; personal (token) links are never cached and never
   indexed (the same-origin Referrer-Policy keeps them out of other sites' Referer headers).
 * `RateLimitMiddleware`: django-ratelimit on the cache for every public POST (by URL name, so every app's views are
-  covered without decorating them) and for admin log-in failures and password-reset requests. Answers 429 with a
-  translated page.
+  covered without decorating them) and for admin log-in failures (counted by Django's `user_login_failed` signal)
+  and password-reset requests. Answers 429 with a translated page; fails open, with a warning, without a cache.
 * `RejectNulBytesMiddleware`: NUL characters are dropped from query strings; one in a URL gets a translated 400.
 * `configure_logging` / `redact`: every log record has e-mail addresses and signed tokens replaced before any
   handler sees it.
@@ -75,6 +75,23 @@ class RedactPersonalDataFilter(logging.Filter):
         return True
 
 
+QUERY_STRING_RE = re.compile(r"\?[^\s\"']*")
+
+
+class StripQueryStringsFilter(logging.Filter):
+    """For request logs (runserver's `django.server`): the path stays, the query string goes, so an admin search
+    for a person's name (`?q=...`) never reaches a log line. gunicorn's access log has the same rule
+    (cms/gunicorn_conf.py)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            message = record.getMessage()
+        except Exception:
+            message = str(record.msg)
+        record.msg, record.args = QUERY_STRING_RE.sub("", message), ()
+        return True
+
+
 _redaction_installed = False
 
 
@@ -106,7 +123,7 @@ def configure_logging(logging_settings: dict | None) -> None:
 
 
 def is_admin_path(path: str) -> bool:
-    return path.startswith(tuple(getattr(settings, "ADMIN_PATH_PREFIXES", ("/admin/", "/django-admin/"))))
+    return path.startswith(tuple(settings.ADMIN_PATH_PREFIXES))
 
 
 class ContentSecurityPolicyMiddleware(CSPMiddleware):
@@ -115,7 +132,7 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
     def get_policy_parts(self, request, response, report_only=False):
         parts = super().get_policy_parts(request, response, report_only=report_only)
         if not report_only and parts.replace is None and is_admin_path(request.path_info):
-            parts.replace = getattr(settings, "CONTENT_SECURITY_POLICY_ADMIN", None)
+            parts.replace = settings.CONTENT_SECURITY_POLICY_ADMIN
         return parts
 
 
@@ -183,7 +200,7 @@ def bad_request(request, exception=None):
 
 def client_ip(request) -> str:
     """The client's address; behind ``TRUSTED_PROXY_COUNT`` proxies, read it from X-Forwarded-For."""
-    proxies = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
+    proxies = settings.TRUSTED_PROXY_COUNT
     if proxies:
         forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
         if len(forwarded) >= proxies:
@@ -196,8 +213,18 @@ PASSWORD_RESET_URL_NAMES = {"wagtailadmin_password_reset", "admin:password_reset
 UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
 
-def _usage(request, group: str, rate: str, key: str = "ip", increment: bool = False):
-    return get_usage(request, group=group, key=key, rate=rate, method=ALL, increment=increment)
+def _usage(request, group: str, rate: str, key="ip", increment: bool = False):
+    """django-ratelimit's count for this bucket, or None when it cannot be counted. An unreachable cache fails
+    open (RATELIMIT_FAIL_OPEN): the form works and a warning is logged, rather than every POST answering 500."""
+    try:
+        usage = get_usage(request, group=group, key=key, rate=rate, method=ALL, increment=increment)
+    except Exception as exc:  # a cache backend that raises instead of missing
+        usage, error = None, type(exc).__name__
+    else:
+        error = "no count" if usage is None else ""
+    if error and settings.RATELIMIT_ENABLE:
+        logger.warning("rate limit not applied (cache unavailable: %s)", error)
+    return usage
 
 
 def _over(usage) -> bool:
@@ -206,6 +233,22 @@ def _over(usage) -> bool:
 
 def _username_key(group, request) -> str:
     return (request.POST.get("username") or "").strip().lower()
+
+
+def count_login_failure(sender, credentials=None, request=None, **kwargs):
+    """Django's `user_login_failed` signal: a real failed authentication counts against the address and the
+    user name (never guessed from the answer's status code)."""
+    if request is None or not settings.RATELIMIT_ENABLE:
+        return
+    username = str((credentials or {}).get("username") or "").strip().lower()
+    for group, rate, key in RateLimitMiddleware._login_buckets(username):
+        _usage(request, group, rate, key, increment=True)
+
+
+def connect_signals() -> None:
+    from django.contrib.auth.signals import user_login_failed
+
+    user_login_failed.connect(count_login_failure, dispatch_uid="cms-security-login-failed")
 
 
 def too_many_requests(request, exception=None):
@@ -226,8 +269,9 @@ class RateLimitMiddleware:
 
     * Every POST (PUT, PATCH, DELETE) outside the admin: ``RATELIMIT_PUBLIC_POST`` (a list of rates, each its own
       bucket per client address), shared by all public forms.
-    * Admin log-in: only failed attempts count, per address (``RATELIMIT_LOGIN_FAILURES_IP``) and per user name
-      (``RATELIMIT_LOGIN_FAILURES_USER``); once over, even a correct password is refused until the window passes.
+    * Admin log-in: only failed attempts count (`user_login_failed`), per address (``RATELIMIT_LOGIN_FAILURES_IP``)
+      and per user name (``RATELIMIT_LOGIN_FAILURES_USER``); once over, even a correct password is refused until the
+      window passes.
     * Password-reset requests: ``RATELIMIT_PASSWORD_RESET`` per address.
     """
 
@@ -235,22 +279,18 @@ class RateLimitMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        response = self.get_response(request)
-        if getattr(request, "_count_login_failure", False) and response.status_code == 200:
-            # Wagtail's and Django's log-in views answer a failed attempt by showing the form again (200).
-            for group, rate, key in self._login_buckets():
-                _usage(request, group, rate, key, increment=True)
-        return response
+        return self.get_response(request)
 
     @staticmethod
-    def _login_buckets():
+    def _login_buckets(username: str | None = None):
+        user_key = _username_key if username is None else (lambda group, request: username)
         return [
             ("admin-login-ip", settings.RATELIMIT_LOGIN_FAILURES_IP, "ip"),
-            ("admin-login-user", settings.RATELIMIT_LOGIN_FAILURES_USER, _username_key),
+            ("admin-login-user", settings.RATELIMIT_LOGIN_FAILURES_USER, user_key),
         ]
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        if request.method not in UNSAFE_METHODS or not getattr(settings, "RATELIMIT_ENABLE", True):
+        if request.method not in UNSAFE_METHODS or not settings.RATELIMIT_ENABLE:
             return None
         match = request.resolver_match
         url_name = match.view_name if match else ""
@@ -258,8 +298,7 @@ class RateLimitMiddleware:
             if any(_over(_usage(request, group, rate, key)) for group, rate, key in self._login_buckets()):
                 logger.warning("admin log-in throttled")
                 return too_many_requests(request)
-            request._count_login_failure = True
-            return None
+            return None  # a failed attempt is counted by count_login_failure (user_login_failed)
         if url_name in PASSWORD_RESET_URL_NAMES:
             if _over_after_increment(request, "password-reset", settings.RATELIMIT_PASSWORD_RESET):
                 logger.warning("password reset throttled")

@@ -27,7 +27,7 @@ if settings.DEBUG:
 urlpatterns += i18n_patterns(
     path("", include("home.urls")),
     path("", include("workshops.urls")),
-    path("", include("workshops.evaluation_urls")),
+    path("", include("evaluations.urls")),
     path("", include("events.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,

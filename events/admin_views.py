@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
-from events.api import providers
+from events.contract import providers
 from events.models import MailRule, OutboxMail
 from events.services import schedule
 

@@ -1,7 +1,7 @@
 """The event engine's models: mail templates, rules, the outbox and the event log.
 
 The engine is generic: it knows triggers, audiences and "scopes" (e.g. "session:7"), never the models of the apps
-that fire events. Those apps register providers (see events.api) and pass `Recipient`s with a placeholder context.
+that fire events. Those apps register providers (see events.contract) and pass `Recipient`s with a placeholder context.
 """
 
 from __future__ import annotations
@@ -15,32 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.models import PreviewableMixin
 
-from events.api import Audience, Trigger
-
-# Every placeholder a template may use. An editor who types another one gets a field error on save.
-PLACEHOLDERS = {
-    "first_name": _("first name of the participant"),
-    "training": _("title of the training"),
-    "session_start": _("date and time the session starts (Amsterdam time)"),
-    "session_end": _("time the session ends"),
-    "join_url": _("link to join the online session"),
-    "location": _("address of a session on location"),
-    "where": _("how to take part: the join link of an online session or the address"),
-    "podcast_title": _("title of the podcast episode"),
-    "podcast_url": _("personal link to the podcast episode (records that it was opened)"),
-    "background_url": _("personal link to the background reading (records that it was opened)"),
-    "cheat_sheet_url": _("link to the cheat sheet"),
-    "online_rules": _("the practical rules for online sessions"),
-    "manage_url": _("personal link to see or cancel the registration"),
-    "evaluation_url": _("personal link to the evaluation form"),
-    "organisation": _("name of the organisation"),
-    "school_name": _("name of the school (school requests)"),
-    "proposed_start": _("proposed date and time (school requests)"),
-    "respond_url": _("personal link to answer a proposal (school requests)"),
-    "lesson": _("title of the requested lesson (school requests)"),
-    "town": _("town of the school (school requests)"),
-    "admin_url": _("link to the request in the admin (mail to coordinators)"),
-}
+from events.contract import PLACEHOLDERS, Audience, Trigger
 
 
 def placeholders_in(text: str) -> list[str]:
@@ -78,7 +53,7 @@ def validate_placeholders(text: str) -> None:
 class MailTemplate(PreviewableMixin, models.Model):
     """The words of one kind of mail, in Dutch and English, with {placeholders}.
 
-    One source gives both the plain-text and the HTML part (see events.services.render). Subjects stay neutral by
+    One source gives both the plain-text and the HTML part (see events.render). Subjects stay neutral by
     default: an inbox shared with colleagues or family should not show the theme of the training.
     """
 
@@ -134,7 +109,7 @@ class MailTemplate(PreviewableMixin, models.Model):
         return "events/mail_preview.html"
 
     def get_preview_context(self, request, mode_name):
-        from events.services.render import render, sample_context
+        from events.render import render, sample_context
 
         context = super().get_preview_context(request, mode_name)
         context["mail"] = render(self, mode_name, sample_context(mode_name))
@@ -150,6 +125,8 @@ class MailRule(models.Model):
         (Trigger.WAITLISTED, _("placed on the waiting list")),
         (Trigger.PROMOTED, _("promoted from the waiting list")),
         (Trigger.SESSION_CANCELLED, _("session cancelled")),
+        (Trigger.REGISTRATION_CANCELLED, _("registration cancelled by the participant")),
+        (Trigger.DEMOTED, _("moved back to the waiting list (capacity lowered)")),
         (Trigger.SCHOOL_REQUEST_RECEIVED, _("school request received (to the school)")),
         (Trigger.SCHOOL_REQUEST_NEW, _("school request received (to the coordinators)")),
         (Trigger.SCHOOL_PROPOSAL, _("school proposal made")),

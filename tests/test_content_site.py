@@ -147,8 +147,12 @@ def test_help_links_are_grouped_by_topic_and_filter_by_topic(client, help_page):
     assert "The police answer questions." in reporting
     assert "Advice for parents." not in reporting
     assert '<strong aria-current="true">Reporting</strong>' in reporting
-    assert 'href="/en/help/?topic=media-parenting"' in reporting
+    assert 'href="/en/help/?topic=media-and-parenting"' in reporting  # filter keys in the page's language
     assert "Advice for parents." in html(client.get("/en/help/?topic=nonsense"))
+    dutch = html(client.get("/hulp/?topic=melden"))
+    assert "De politie beantwoordt vragen." in dutch and "Advies voor ouders." not in dutch
+    assert 'href="/hulp/?topic=mediaopvoeding"' in dutch and "?topic=media-parenting" not in dutch
+    assert '<strong aria-current="true">Melden</strong>' in html(client.get("/hulp/?topic=reporting"))  # older links
 
 
 # --- Quick exit --------------------------------------------------------------------------------------------

@@ -5,8 +5,8 @@ from django.apps import apps
 from django.db import connection, models
 from django.urls import reverse
 
+from evaluations.models import EvaluationAction, EvaluationAnswer, EvaluationFactor, EvaluationTopItem
 from tests.test_evaluation_support import full_post, make_session, make_training, register
-from workshops.evaluation_models import EvaluationAction, EvaluationAnswer, EvaluationFactor, EvaluationTopItem
 from workshops.models import Registration, Session
 from workshops.tokens import make_token
 

@@ -4,8 +4,8 @@ import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
+from evaluations.models import EvaluationAnswer, GroupResult
 from tests.test_evaluation_support import make_session, make_training
-from workshops.evaluation_models import EvaluationAnswer, GroupResult
 
 pytestmark = pytest.mark.django_db
 

@@ -13,10 +13,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
-from events.api import Audience
-from tests.test_evaluation_support import make_session, make_training, register
-from workshops.evaluation_admin import BaseReportListView
-from workshops.evaluation_models import (
+from evaluations.admin_views import BaseReportListView
+from evaluations.models import (
     EvaluationAction,
     EvaluationAnswer,
     GroupAction,
@@ -24,9 +22,11 @@ from workshops.evaluation_models import (
     GroupResult,
     GroupTopItem,
 )
+from evaluations.services import evaluation as service
+from events.api import Audience
+from tests.test_evaluation_support import make_session, make_training, register
 from workshops.mail import SessionMailProvider
 from workshops.models import Registration, Session
-from workshops.services import evaluation as service
 
 pytestmark = pytest.mark.django_db
 S = Registration.Status
@@ -280,7 +280,7 @@ def test_room_link_page_shows_qr_codes(client, seeded, trainer):
     client.force_login(trainer)
     html = client.get(reverse("evaluation_reports:room", args=[seeded["a"].pk])).content.decode()
     token = service.room_token(seeded["a"])
-    assert f"/evaluatie/sessie/{token}/" in html and f"/en/evaluatie/sessie/{token}/" in html
+    assert f"/evaluatie/sessie/{token}/" in html and f"/en/evaluation/session/{token}/" in html
     assert html.count('class="segno"') == 2
 
 

@@ -10,8 +10,8 @@ from django.utils import timezone, translation
 
 from events.api import Trigger, fire
 from events.models import EventLog, MailRule, MailTemplate, OutboxMail
+from events.render import render, sample_context
 from events.services import outbox, schedule
-from events.services.render import render, sample_context
 from tests.integration.test_engine_smtp_sink import seed_defaults
 from workshops.mail import recipient_for
 from workshops.models import Registration, Session
@@ -87,7 +87,7 @@ def test_seeded_templates_and_rules_all_validate():
         template.full_clean()
     for rule in MailRule.objects.all():
         rule.full_clean()
-    assert MailRule.objects.filter(training_key="").count() == 12
+    assert MailRule.objects.filter(training_key="").count() == 14
 
 
 @pytest.mark.parametrize(

@@ -165,10 +165,10 @@ def check_response(response, language: str, *, form: bool, where: str):
 def fuzz_site(db):
     from django.core.management import call_command
 
+    from evaluations.services.evaluation import edit_token, room_token
     from home.models import LessonPage, TrainingPage
     from workshops import tokens
     from workshops.models import Registration, SchoolBookingRequest, Session
-    from workshops.services.evaluation import edit_token, room_token
 
     call_command("load_initial_data", verbosity=0, stdout=open(os.devnull, "w"))
     training, lesson = TrainingPage.objects.live().first(), LessonPage.objects.live().first()

@@ -6,19 +6,21 @@ import email
 import random
 import threading
 from email.policy import default as default_policy
+from email.utils import parseaddr
 
 import psycopg
 import pytest
 from aiosmtpd.controller import Controller
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.mail.message import sanitize_address
 from django.db import connection
 from django.utils.html import urlize as django_urlize
 
+from events import render
 from events.api import Attachment, Recipient
 from events.models import EventLog, MailRule, MailTemplate, OutboxMail
-from events.services import mime, outbox, render
-from events.services.render import sample_context
+from events.render import sample_context
+from events.services import outbox
 from tests.integration.test_engine_smtp_sink import Sink, SinkServer, seed_defaults, use_sink
 
 pytestmark = pytest.mark.django_db
@@ -138,8 +140,32 @@ CASES = {
 }
 
 
+class Keeper(Sink):
+    """A sink that keeps the raw bytes and the envelope of what arrives."""
+
+    def __init__(self):
+        super().__init__()
+        self.raw: list[tuple[str, list[str], bytes]] = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.raw.append((envelope.mail_from, list(envelope.rcpt_tos), envelope.original_content))
+        return await super().handle_DATA(server, session, envelope)
+
+
+def _row(case) -> OutboxMail:
+    """A rendered row, as the worker holds it just before sending."""
+    return OutboxMail(
+        subject=case["subject"],
+        body_text=case["text"],
+        body_html=case["html"],
+        to_email=case["to_email"],
+        message_id=case["message_id"],
+        attachments=outbox._encode_attachments([Attachment(*a) for a in case["attachments"]]),
+    )
+
+
 @pytest.mark.parametrize("name", CASES)
-def test_message_bytes_are_the_mail_django_builds(name):
+def test_message_bytes_are_the_mail_django_builds(name, settings):
     case = {
         "from_email": "Qpido <no-reply@qpido.nl>",
         "to_email": "b0@example.org",
@@ -147,35 +173,33 @@ def test_message_bytes_are_the_mail_django_builds(name):
         "message_id": "<123.456@qpido.nl>",
         **CASES[name],
     }
-    envelope_from, envelope_to, data = mime.build(
-        subject=case["subject"],
-        text=case["text"],
-        html=case["html"],
-        from_email=case["from_email"],
-        to_email=case["to_email"],
-        message_id=case["message_id"],
-        attachments=case["attachments"],
-        extra_headers={"Auto-Submitted": "auto-generated"},
-    )
+    keeper = Keeper()
+    with _serve(keeper, 2532) as sink:
+        use_sink(settings, sink.port)
+        backend = get_connection()
+        backend.open()
+        try:
+            outbox._send(_row(case), case["from_email"], backend, meanwhile=lambda: None)
+        finally:
+            backend.close()
+    [(envelope_from, envelope_to, data)] = keeper.raw
     assert _parsed(data) == _parsed(_django_bytes(case))
-    assert envelope_from == sanitize_address(case["from_email"], "utf-8")
-    assert envelope_to == sanitize_address(case["to_email"], "utf-8")
+    # the envelope carries the bare addresses (smtplib takes them from the sanitised headers)
+    assert envelope_from == parseaddr(sanitize_address(case["from_email"], "utf-8"))[1]
+    assert envelope_to == [parseaddr(sanitize_address(case["to_email"], "utf-8"))[1]]
     lines = data.split(b"\r\n")
     assert b"\n" not in data.replace(b"\r\n", b"") and b"\r" not in data.replace(b"\r\n", b"")
     assert max(len(line) for line in lines) <= 998
     assert data.split(b"\r\n\r\n", 1)[0].isascii()  # headers are ASCII (RFC 2047 encoded)
 
 
-def test_a_header_with_a_line_break_is_refused():
+def test_a_header_with_a_line_break_is_refused(mailoutbox):
+    case = dict(CASES["plain ascii"], subject="Hallo\r\nBcc: x@example.org", to_email="b@example.org")
+    case.update(message_id="<1@qpido.nl>", attachments=[])
+    backend = get_connection()
     with pytest.raises(ValueError):
-        mime.build(
-            subject="Hallo\r\nBcc: x@example.org",
-            text="x",
-            html="",
-            from_email="no-reply@qpido.nl",
-            to_email="b@example.org",
-            message_id="<1@qpido.nl>",
-        )
+        outbox._send(_row(case), "no-reply@qpido.nl", backend, meanwhile=lambda: None)
+    assert mailoutbox == []
 
 
 # --- sending over SMTP ------------------------------------------------------------------------------------------

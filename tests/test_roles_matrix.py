@@ -53,9 +53,10 @@ def demo(db):
 
 @pytest.fixture
 def world(demo):
+    from evaluations.models import EvaluationAnswer
     from events.models import OutboxMail
     from home.models import LessonPage, TrainingPage
-    from workshops.models import EvaluationAnswer, Registration, SchoolBookingRequest, Session
+    from workshops.models import Registration, SchoolBookingRequest, Session
 
     users = {
         "editor": make_user("ed", "Editors"),

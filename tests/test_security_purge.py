@@ -8,7 +8,8 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from workshops.models import EvaluationAnswer, Registration, SchoolBookingRequest, Session
+from evaluations.models import EvaluationAnswer
+from workshops.models import Registration, SchoolBookingRequest, Session
 from workshops.purge import ANONYMISED_DOMAIN, purge_personal_data
 from workshops.tokens import make_token, read_token
 

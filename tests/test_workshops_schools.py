@@ -161,7 +161,8 @@ def test_decline_and_withdraw(lesson, trainer):
 
 
 def test_school_request_url_name_for_lesson_pages(lesson):
-    path = reverse("workshops:school_request", kwargs={"lesson_id": lesson.pk})
+    with translation.override("nl"):
+        path = reverse("workshops:school_request", kwargs={"lesson_id": lesson.pk})
     assert path.endswith(f"/{lesson.pk}/schoolaanvraag/")
 
 

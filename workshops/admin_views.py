@@ -1,7 +1,7 @@
 """The coordinator's admin screens: sessions, participants (check-in, export), school requests.
 
-Coordinators (the "Coordinators" group, i.e. anyone who may change sessions) see everything; trainers (the
-"Trainers" group, view permission only) see only the sessions they train and those sessions' participants.
+Who sees what is decided in workshops/roles.py: coordinators see everything; trainers see only the sessions they
+train and those sessions' participants.
 """
 
 from __future__ import annotations
@@ -28,34 +28,15 @@ from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import AdminDateTimeInput, Button
 
+from workshops import roles
 from workshops.models import SHOWN_TZ, Registration, SchoolBookingRequest, Session
 from workshops.services import booking, schools
 
-TRAINERS_GROUP = "Trainers"
-COORDINATORS_GROUP = "Coordinators"
-
-
-def is_coordinator(user) -> bool:
-    return user.is_active and (user.is_superuser or user.has_perm("workshops.change_session"))
-
-
-def sessions_for(user):
-    """The sessions this user may see in the admin: all for coordinators, their own for trainers."""
-    sessions = Session.objects.select_related("training", "lesson")
-    if is_coordinator(user):
-        return sessions
-    return sessions.filter(trainers=user)
-
-
-def registrations_for(user):
-    registrations = Registration.objects.select_related("session", "session__training", "session__lesson")
-    if is_coordinator(user):
-        return registrations
-    return registrations.filter(session__trainers=user)
-
-
-def trainer_users():
-    return get_user_model().objects.filter(groups__name=TRAINERS_GROUP, is_active=True).distinct()
+# who may see and do what: workshops/roles.py (kept importable from here for the screens that used these names)
+is_coordinator = roles.is_coordinator
+sessions_for = roles.sessions_for
+registrations_for = roles.registrations_for
+trainer_users = roles.trainers
 
 
 def _local(value):
@@ -456,7 +437,7 @@ class ProposeView(WagtailAdminTemplateMixin, TemplateView):
     header_icon = "date"
 
     def dispatch(self, request, *args, **kwargs):
-        if not (request.user.is_superuser or request.user.has_perm("workshops.change_schoolbookingrequest")):
+        if not roles.may_handle_school_requests(request.user):
             raise PermissionDenied
         self.school_request = get_object_or_404(SchoolBookingRequest.objects.select_related("lesson"), pk=kwargs["pk"])
         return super().dispatch(request, *args, **kwargs)

@@ -1,7 +1,8 @@
 """Mail for sessions: the event engine's time provider, the recipient context and the preparation summary.
 
-`events` never imports this app; this module registers `SessionMailProvider` with the engine when Django starts
-(WorkshopsConfig.ready imports it). The booking services build recipients with `recipient_for(registration)`.
+`events` never imports this app; this module registers `SessionMailProvider` (timed mail) and
+`context_at_send_time` (the context and calendar file of mail the booking rules queue with ids only) with the engine
+when Django starts (WorkshopsConfig.ready imports it).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from django.urls import reverse
 from django.utils import formats, translation
 from django.utils.translation import gettext as _
 
-from events.api import Attachment, Audience, Due, Recipient, Trigger, register_provider
+from events.api import Attachment, Audience, Due, Recipient, Trigger, register_context_provider, register_provider
 from workshops.models import Registration, Session
 from workshops.tokens import make_token
 
@@ -208,8 +209,7 @@ def context_for(
 
 
 def recipient_for(registration, attachments: tuple[Attachment, ...] = (), context: dict | None = None) -> Recipient:
-    """The event engine's addressee for a registration (key without personal data, context in their language;
-    `context` when it was built already, see booking.register)."""
+    """The event engine's addressee for a registration (key without personal data, context in their language)."""
     language = registration.language if registration.language in ("nl", "en") else "nl"
     return Recipient(
         key=f"registration:{registration.pk}",
@@ -218,6 +218,46 @@ def recipient_for(registration, attachments: tuple[Attachment, ...] = (), contex
         context=context if context is not None else context_for(registration, language),
         attachments=tuple(attachments),
     )
+
+
+def recipient_by_id(registration) -> Recipient:
+    """The addressee as the booking rules queue it while the session is locked: ids only (the key), the address
+    and the language. The worker builds the context and the calendar file when it sends (`context_at_send_time`)."""
+    language = registration.language if registration.language in ("nl", "en") else "nl"
+    return Recipient(key=f"registration:{registration.pk}", email=registration.email, language=language)
+
+
+def calendar_attachment(registration, language: str) -> Attachment:
+    """The participant's .ics: the training's title and page in their language, the meeting link once confirmed."""
+    from workshops.ics import session_ics
+
+    session = registration.session
+    page = None
+    if session.training_id:
+        material = training_material(session, language)
+        page = {"title": material["training"], "url": material["training_url"]}
+    return Attachment(
+        filename="session.ics",
+        content=session_ics(session, registration, language=language, page=page),
+        mimetype="text/calendar",
+    )
+
+
+def context_at_send_time(recipient_key: str, language: str, scope: str):
+    """The event engine's context provider for "registration:<id>" rows (WorkshopsConfig.ready registers it): the
+    placeholder values and, for a person who holds a seat in a session that goes ahead, the calendar file, built
+    now in the row's language. None when the registration no longer exists."""
+    _kind, _sep, pk = recipient_key.partition(":")
+    if not pk.isdigit():
+        return None
+    registration = Registration.objects.select_related("session", "session__training").filter(pk=int(pk)).first()
+    if registration is None:
+        return None
+    language = language if language in ("nl", "en") else (registration.language or "nl")
+    attachments = []
+    if registration.status in (R.CONFIRMED, R.ATTENDED) and registration.session.status == Session.Status.SCHEDULED:
+        attachments.append(calendar_attachment(registration, language))
+    return context_for(registration, language), attachments
 
 
 # --- the time provider ------------------------------------------------------------------------------------------
@@ -324,7 +364,7 @@ class SessionMailProvider:
         qs = self._base(audience, None, ()).filter(
             session_id=int(pk), pk__in=ids, session__starts_at__gt=now, session__starts_at__lte=now + offset
         )
-        return self._dues([qs])
+        return self._dues([qs], ids_only=True)  # called under the session lock: the worker builds the context
 
     def audience_for(self, scope: str, audience: str):
         kind, _sep, pk = scope.partition(":")
@@ -342,10 +382,18 @@ class SessionMailProvider:
                     seen.add(registration.pk)
                     yield registration
 
-    def _dues(self, querysets):
+    def _dues(self, querysets, ids_only: bool = False):
         organisation = None
         cache: dict = {}
         for registration in self._registrations(querysets):
+            if ids_only:
+                session = registration.session
+                yield Due(
+                    scope=scope_of(session),
+                    recipient=recipient_by_id(registration),
+                    training_key=f"training:{session.training_id}" if session.training_id else None,
+                )
+                continue
             if organisation is None:
                 organisation = _organisation_name() or "Qpido"
             session = registration.session
@@ -405,3 +453,4 @@ def preparation_summary(session) -> dict:
 
 provider = SessionMailProvider()
 register_provider(provider)
+register_context_provider("registration", context_at_send_time)

@@ -5,8 +5,8 @@ A configurable number of days (``PURGE_PERSONAL_DATA_AFTER_DAYS``, default 90) a
 * its registrations lose name, e-mail address, organisation and role; their status, language and timestamps stay,
   so attendance, waiting-list, homework and response counts stay right. The random public id is replaced, so every
   personal link made for the registration stops working;
-* names that participants chose to add to their evaluation answers are removed; the answers themselves (ratings,
-  success factors, actions) stay, so the evaluation reports keep their figures;
+* other apps remove what they hold for those sessions through the hooks below (the evaluations app: names that
+  participants chose to add to their answers; the answers themselves stay, so the reports keep their figures);
 * school booking requests lose the contact's name, e-mail address, phone number and remarks (the school's name,
   town and the lesson stay for the counts). A request without a session is measured from its latest preferred or
   proposed date, or from when it was made;
@@ -28,7 +28,7 @@ from celery import shared_task
 from django.apps import apps
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Avg, Count, Q
+from django.db.models import Q
 from django.utils import timezone
 
 logger = logging.getLogger(__name__)
@@ -62,9 +62,21 @@ class PurgeResult:
 
 
 def _models():
-    from workshops.models import EvaluationAnswer, Registration, SchoolBookingRequest, Session
+    from workshops.models import Registration, SchoolBookingRequest, Session
 
-    return Session, Registration, SchoolBookingRequest, EvaluationAnswer
+    return Session, Registration, SchoolBookingRequest
+
+
+def _hooks(name):
+    """Other apps' parts of the purge, registered as Wagtail hooks (the evaluations app registers its own):
+
+    * ``personal_data_snapshot()`` returns a dict of counts for the before/after snapshot;
+    * ``purge_session_personal_data(session_ids)`` anonymises what belongs to these ended sessions and returns a
+      dict of counts of what it changed.
+    """
+    from wagtail import hooks
+
+    return hooks.get_hooks(name)
 
 
 def _outbox_model():
@@ -80,12 +92,9 @@ def _not_anonymised(field_name: str) -> Q:
 
 def snapshot() -> dict:
     """Counts that must not change (totals, statuses, evaluation aggregates) and those that should (personal data)."""
-    Session, Registration, SchoolBookingRequest, EvaluationAnswer = _models()
+    Session, Registration, SchoolBookingRequest = _models()
     registrations = Registration.objects.all()
     requests = SchoolBookingRequest.objects.all()
-    answers = EvaluationAnswer.objects.aggregate(
-        total=Count("id"), avg_session=Avg("rating_session"), avg_material=Avg("rating_material")
-    )
     data = {
         "registrations": registrations.count(),
         "registrations with personal data": registrations.filter(_not_anonymised("email")).count(),
@@ -95,11 +104,9 @@ def snapshot() -> dict:
         "school requests": requests.count(),
         "school requests with personal data": requests.filter(_not_anonymised("email")).count(),
         "school requests confirmed": requests.filter(status=SchoolBookingRequest.Status.CONFIRMED).count(),
-        "evaluation answers": answers["total"],
-        "evaluation answers with a name": EvaluationAnswer.objects.exclude(respondent_name="").count(),
-        "average session rating": round(answers["avg_session"], 2) if answers["avg_session"] is not None else None,
-        "average material rating": round(answers["avg_material"], 2) if answers["avg_material"] is not None else None,
     }
+    for counts in _hooks("personal_data_snapshot"):
+        data.update(counts())
     Outbox = _outbox_model()
     if Outbox is not None:
         data["outbox mails"] = Outbox.objects.count()
@@ -122,7 +129,7 @@ def _request_reference_moment(request, tz) -> datetime.datetime:
 
 @transaction.atomic
 def _anonymise(cutoff: datetime.datetime) -> dict:
-    Session, Registration, SchoolBookingRequest, EvaluationAnswer = _models()
+    Session, Registration, SchoolBookingRequest = _models()
     ended = Session.objects.filter(ends_at__lt=cutoff)
     ended_ids = list(ended.values_list("id", flat=True))
 
@@ -144,9 +151,9 @@ def _anonymise(cutoff: datetime.datetime) -> dict:
         registrations, ["name", "email", "organisation", "role", "public_id"], batch_size=500
     )
 
-    names_removed = (
-        EvaluationAnswer.objects.filter(session_id__in=ended_ids).exclude(respondent_name="").update(respondent_name="")
-    )
+    changed_elsewhere = {}
+    for purge_sessions in _hooks("purge_session_personal_data"):
+        changed_elsewhere.update(purge_sessions(ended_ids))
 
     tz = timezone.get_current_timezone()
     candidates = (
@@ -181,7 +188,7 @@ def _anonymise(cutoff: datetime.datetime) -> dict:
     return {
         "registrations": len(registrations),
         "school_requests": len(school_requests),
-        "evaluation_names": names_removed,
+        **changed_elsewhere,
         "outbox_mails": outbox_changed,
     }
 

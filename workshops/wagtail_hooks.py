@@ -1,3 +1,3 @@
-"""Admin wiring of the workshops app: the coordinator's screens and the evaluation reports."""
+"""Admin wiring of the workshops app: the coordinator's screens (sessions, participants, school requests)."""
 
-from . import admin_views, evaluation_admin  # noqa: F401
+from . import admin_views  # noqa: F401

@@ -5,7 +5,7 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
-from .env import env, env_bool, env_int, env_list
+from .env import env, env_bool, env_float, env_int, env_list
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(env("VAR_DIR", str(BASE_DIR / "var")))
@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "home",
     "events",
     "workshops",
+    "evaluations",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -144,10 +145,34 @@ WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "pptx", "odt", "txt"]
 SITE_BASE_URL = env("SITE_BASE_URL", WAGTAILADMIN_BASE_URL)
 
 # --- Cache -------------------------------------------------------------------------------------------------
+# Redis is a cache, never a single point of failure: django-redis with IGNORE_EXCEPTIONS turns an unreachable
+# server into cache misses (pages render uncached, rate limits fail open), and short socket timeouts keep a
+# request from hanging on a server that does not answer. Ignored errors are logged as one warning a minute
+# (cms.cache.OncePerInterval). Without Redis (`make run`), a file cache under var/ is shared by all processes of
+# the machine, so rate limits count per client, not per process.
+CACHE_SOCKET_TIMEOUT = float(env("CACHE_SOCKET_TIMEOUT", "0.5"))
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "cms.cache_backend.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {
+                "IGNORE_EXCEPTIONS": True,
+                "SOCKET_CONNECT_TIMEOUT": CACHE_SOCKET_TIMEOUT,
+                "SOCKET_TIMEOUT": CACHE_SOCKET_TIMEOUT,
+            },
+        }
+    }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache"),
+            "OPTIONS": {"MAX_ENTRIES": 10000},
+        }
+    }
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+DJANGO_REDIS_LOGGER = "cms.cache.unavailable"
 
 # Anonymous page views are cached per language and path; any content change empties the cache (cms/cache.py).
 PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE_ENABLED", True)
@@ -176,7 +201,13 @@ CELERY_BROKER_FOLDER = VAR_DIR / "broker"
 if REDIS_URL:
     CELERY_BROKER_URL = env("CELERY_BROKER_URL", REDIS_URL)
     CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", REDIS_URL)
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": 3600,
+        "socket_connect_timeout": env_float("CELERY_BROKER_CONNECT_TIMEOUT", 1.0),
+    }
+    # The result backend (used by `send_test_mail` only) gives up as fast when Redis is unreachable.
+    CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = env_float("CELERY_BROKER_CONNECT_TIMEOUT", 1.0)
+    CELERY_REDIS_BACKEND_HEALTH_CHECK_INTERVAL = 30
 else:
     CELERY_BROKER_URL = env("CELERY_BROKER_URL", "filesystem://localhost//")
     CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", f"file://{CELERY_BROKER_FOLDER / 'results'}")
@@ -186,6 +217,10 @@ else:
         "processed_folder": str(CELERY_BROKER_FOLDER / "processed"),
         "store_processed": False,
     }
+# Publishing never keeps a visitor waiting on a broker that is down: one quick retry, then the outbox row stays
+# queued and the sweep (beat) hands it over once the broker is back (events/services/outbox.py).
+CELERY_BROKER_CONNECTION_TIMEOUT = env_float("CELERY_BROKER_CONNECT_TIMEOUT", 1.0)
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
@@ -201,14 +236,12 @@ CELERY_BEAT_SCHEDULE: dict = {
     "events-purge-outbox": {"task": "events.purge_outbox", "schedule": 60 * 60 * 24},
     # Anonymise personal data PURGE_PERSONAL_DATA_AFTER_DAYS after each session (workshops/purge.py), nightly.
     "purge-personal-data": {"task": "workshops.purge_personal_data", "schedule": 60 * 60 * 24},
-    # Registrations stored as pending in a rush get their place from a task within seconds; this is the net.
-    "workshops-decide-stale": {"task": "workshops.decide_stale", "schedule": 60},
 }
 CELERY_IMPORTS = ["workshops.purge"]
 PURGE_PERSONAL_DATA_AFTER_DAYS = env_int("PURGE_PERSONAL_DATA_AFTER_DAYS", 90)
-# Registration rush (workshops/services/booking.py): whole seconds a session stays in rush mode after a registration
-# found it locked; registrations in that window are stored at once and get their place right after it. 0 = off.
-BOOKING_BURST_WINDOW = env_int("BOOKING_BURST_WINDOW", 1)
+# Seconds a registration waits for its session's booking lock (PostgreSQL lock_timeout) before the visitor is asked
+# to send the form again (workshops/services/booking.py).
+BOOKING_LOCK_TIMEOUT = env_float("BOOKING_LOCK_TIMEOUT", 5.0)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
 # --- Security: CSP, cookies, rate limits (cms/security.py) -------------------------------------------------
@@ -257,6 +290,7 @@ CSRF_COOKIE_SAMESITE = "Lax"
 # django-ratelimit on the default cache (Redis in production). Rates are "count/period"; see RateLimitMiddleware.
 RATELIMIT_ENABLE = env_bool("RATELIMIT_ENABLE", True)
 RATELIMIT_USE_CACHE = "default"
+RATELIMIT_FAIL_OPEN = True  # an unreachable cache lets the request through (cms.security logs a warning)
 RATELIMIT_IP_META_KEY = "cms.security.client_ip"
 RATELIMIT_VIEW = "cms.security.too_many_requests"
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
@@ -271,7 +305,18 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "filters": {
+        "once_a_minute": {"()": "cms.cache.OncePerInterval", "seconds": 60},
+        "no_query_strings": {"()": "cms.security.StripQueryStringsFilter"},
+    },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}, "django_tasks": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "django_tasks": {"level": "WARNING"},
+        # An unreachable cache server: one warning a minute per process, not a traceback per cache call.
+        "cms.cache.unavailable": {"filters": ["once_a_minute"]},
+        # runserver's request lines, without query strings (admin search terms); gunicorn: cms/gunicorn_conf.py
+        "django.server": {"filters": ["no_query_strings"], "level": "INFO"},
+    },
 }

@@ -24,3 +24,8 @@ def env_list(name: str, default: str = "") -> list[str]:
 def env_int(name: str, default: int) -> int:
     value = env(name)
     return default if value is None else int(value)
+
+
+def env_float(name: str, default: float) -> float:
+    value = env(name)
+    return default if value is None else float(value)

@@ -24,6 +24,8 @@ SITE_BASE_URL = "http://testserver"
 from .env import env  # noqa: E402
 
 TEST_REDIS_URL = env("REDIS_URL", "redis://127.0.0.1:6379/0")
+if not env("REDIS_URL"):  # each test process its own cache (make run's file cache is shared between processes)
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 CELERY_BROKER_URL = TEST_REDIS_URL
 CELERY_RESULT_BACKEND = TEST_REDIS_URL
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "socket_connect_timeout": 2}
@@ -42,4 +44,3 @@ RATELIMIT_ENABLE = False
 MAIL_SETTINGS_CACHE_SECONDS = 0
 # Every trigger hands its mail to the worker at once; tests/test_outbox_burst.py switches the burst window on.
 OUTBOX_HAND_OVER_WINDOW = 0
-BOOKING_BURST_WINDOW = 0  # tests of the rush turn it on themselves (tests/test_booking_rush.py)

@@ -12,25 +12,26 @@ import base64
 import json
 import logging
 import re
+import secrets
 import smtplib
+import threading
 import time
 from collections import Counter
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from functools import lru_cache
 
+from celery import current_app
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.core.mail.message import make_msgid
 from django.db import DatabaseError, connection, transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
-from events.api import Recipient, Trigger, context_provider, providers
+from events.contract import Recipient, Trigger, context_provider, providers
 from events.models import EventLog, MailRule, OutboxMail
-from events.services import mime, smtp
 from events.services.rules import all_rules
 
 logger = logging.getLogger("events.outbox")
@@ -38,7 +39,9 @@ logger = logging.getLogger("events.outbox")
 BATCH_SIZE = 50  # mails per `send_batch` task, sent over one SMTP connection
 RETRY_SCHEDULE = [60, 5 * 60, 15 * 60, 60 * 60, 3 * 60 * 60, 6 * 60 * 60, 12 * 60 * 60]  # seconds, by attempt
 MAX_ATTEMPTS = len(RETRY_SCHEDULE) + 1
-STUCK_AFTER = timedelta(minutes=10)  # a row sending or handed over this long ago without result is re-queued
+CLAIM_LEASE = timedelta(seconds=45)  # a row in `sending` whose claim was not renewed this long is re-queued
+HEARTBEAT_SECONDS = 15  # how often a batch in progress renews its claim (see Heartbeat)
+LOST_AFTER = timedelta(minutes=10)  # a row handed over this long ago and still queued: its message went missing
 ENQUEUE_LIMIT = 5000  # rows handed over per tick/sweep; the rest follows a minute later
 
 JOIN_TRIGGERS = (Trigger.REGISTRATION_CONFIRMED, Trigger.PROMOTED)
@@ -157,7 +160,9 @@ def fire_rules(
 ) -> int:
     """Immediate triggers: one row per (active rule, recipient); see events.api.fire."""
     if trigger == Trigger.SESSION_CANCELLED:
-        cancel_pending(scope)  # nothing planned for a cancelled session goes out any more
+        # nothing planned for a cancelled session goes out any more, except cancellation notices: every one fired
+        # for this session, and a participant's own cancellation queued just before
+        cancel_pending(scope, keep_triggers=(Trigger.SESSION_CANCELLED, Trigger.REGISTRATION_CANCELLED))
     rules = rules_for(trigger, training_key)
     rows = [build_row(rule, scope, recipient, occurrence) for rule in rules for recipient in recipients]
     if trigger in JOIN_TRIGGERS:
@@ -185,6 +190,9 @@ def late_rows(recipients: list[Recipient], *, scope: str, training_key: str | No
 
 # --- hand over to the worker ----------------------------------------------------------------------------------
 HAND_OVER_KEY = "events:outbox:hand-over"
+# The worker's tasks (events/tasks.py), published by name: the tasks call this module, never the other way round.
+SEND_BATCH_TASK = "events.send_batch"
+HAND_OVER_TASK = "events.hand_over"
 
 
 def hand_over(ids: list[int]) -> int:
@@ -202,10 +210,8 @@ def hand_over(ids: list[int]) -> int:
         if first is False:
             return 0
         if first:
-            from events.tasks import hand_over as hand_over_task
-
             try:  # runs after the key expired, so it sees every row committed while the key stood
-                hand_over_task.apply_async(countdown=window + 0.5)
+                current_app.send_task(HAND_OVER_TASK, countdown=window + 0.5)
             except Exception as exc:
                 logger.warning("broker unavailable (%s); the sweep hands the mail over", type(exc).__name__)
     return enqueue(ids)
@@ -213,10 +219,8 @@ def hand_over(ids: list[int]) -> int:
 
 def enqueue(ids: Iterable[int], publish=None) -> int:
     """Publish `send_batch` tasks; a row is marked handed over only after its message reached the broker.
-    `publish(ids)` defaults to `send_batch.apply_async`; a test passes one bound to another broker."""
-    from events.tasks import send_batch
-
-    publish = publish or (lambda chunk: send_batch.apply_async(args=[chunk]))
+    `publish(ids)` defaults to sending the `events.send_batch` task; a test passes one bound to another broker."""
+    publish = publish or (lambda chunk: current_app.send_task(SEND_BATCH_TASK, args=[chunk]))
     ids = list(ids)
     published = 0
     for start in range(0, len(ids), BATCH_SIZE):
@@ -244,30 +248,41 @@ def enqueue_due(now: datetime | None = None, limit: int = ENQUEUE_LIMIT) -> int:
     return len(ids)
 
 
+def requeue_stuck(now: datetime | None = None, limit: int = ENQUEUE_LIMIT) -> int:
+    """Rows in `sending` whose claim lapsed (the worker died: nothing renewed it for CLAIM_LEASE) go back to the
+    queue (they were due when claimed). The minute tick calls this, so stuck mail moves again within CLAIM_LEASE
+    and one minute."""
+    now = now or timezone.now()
+    stuck = list(
+        OutboxMail.objects.filter(status=OutboxMail.Status.SENDING, claimed_at__lt=now - CLAIM_LEASE).values_list(
+            "pk", flat=True
+        )[:limit]
+    )
+    if not stuck:
+        return 0
+    count = OutboxMail.objects.filter(
+        pk__in=stuck, status=OutboxMail.Status.SENDING, claimed_at__lt=now - CLAIM_LEASE
+    ).update(status=OutboxMail.Status.QUEUED, enqueued_at=None, last_error="worker stopped while sending")
+    if count:
+        EventLog.record("mail_requeued", "outbox", "sweep", count=count)
+        logger.info("%d mails whose worker stopped while sending are queued again", count)
+    return count
+
+
 def sweep(now: datetime | None = None, limit: int = ENQUEUE_LIMIT) -> dict:
     """Re-queue rows stuck in `sending` (a worker died) and hand over again rows whose message went missing."""
     now = now or timezone.now()
-    stale = now - STUCK_AFTER
-    stuck = list(
-        OutboxMail.objects.filter(status=OutboxMail.Status.SENDING, claimed_at__lt=stale).values_list("pk", flat=True)[
-            :limit
-        ]
-    )
-    if stuck:
-        OutboxMail.objects.filter(pk__in=stuck, status=OutboxMail.Status.SENDING).update(
-            status=OutboxMail.Status.QUEUED, enqueued_at=None, last_error="worker stopped while sending"
-        )
-        EventLog.record("mail_requeued", "outbox", "sweep", count=len(stuck))
+    requeued = requeue_stuck(now, limit)
     lost = list(
         OutboxMail.objects.filter(status=OutboxMail.Status.QUEUED, due_at__lte=now)
-        .filter(Q(enqueued_at__isnull=True) | Q(enqueued_at__lt=stale))
+        .filter(Q(enqueued_at__isnull=True) | Q(enqueued_at__lt=now - LOST_AFTER))
         .order_by("due_at")
         .values_list("pk", flat=True)[:limit]
     )
     if lost:
         transaction.on_commit(lambda: enqueue(lost))
-    logger.info("sweep: %d stuck rows re-queued, %d rows handed over again", len(stuck), len(lost))
-    return {"requeued": len(stuck), "enqueued": len(lost)}
+    logger.info("sweep: %d stuck rows re-queued, %d rows handed over again", requeued, len(lost))
+    return {"requeued": requeued, "enqueued": len(lost)}
 
 
 # --- send ---------------------------------------------------------------------------------------------------
@@ -280,9 +295,11 @@ def claim(pk: int) -> bool:
     )
 
 
-def claim_batch(ids: list[int]) -> set[int]:
+def claim_batch(ids: list[int], domain: str = "localhost") -> set[int]:
     """queued → sending for every row of a batch in one statement; the ids this call got. A worker that dies
-    mid-batch leaves its unsent rows in `sending`, where the sweep finds them; none is sent twice.
+    mid-batch leaves its unsent rows in `sending`, where the next tick finds them once their claim lapses
+    (`requeue_stuck`); none is sent twice. A row claimed for the first time gets its Message-ID in the same
+    statement, so every attempt at it (a retry, a rare duplicate after a worker died) carries the same one.
 
     On PostgreSQL the claim's commit does not wait for the disk, like the "sent" marks (see `_mark_sent`): row
     locks still let only one worker claim a row; a crash of the database server itself could forget the last
@@ -293,11 +310,22 @@ def claim_batch(ids: list[int]) -> set[int]:
     placeholders = ", ".join(["%s"] * len(ids))
     postgresql = connection.vendor == "postgresql"
     quick, source, status = (_QUICK_COMMIT, "FROM quick ", _STATUS_IS) if postgresql else ("", "", "status = %s")
+    # "<random per batch>.<row id>@<sender's domain>": unique without a round trip per row
+    message_id = (
+        "CASE WHEN message_id = '' THEN CAST(%s AS TEXT) || CAST(id AS TEXT) || CAST(%s AS TEXT) ELSE message_id END"
+    )
     with connection.cursor() as cursor:
         cursor.execute(
-            f"{quick}UPDATE {table} SET status = %s, claimed_at = %s, attempts = attempts + 1 "
-            f"{source}WHERE id IN ({placeholders}) AND {status} RETURNING id",
-            [OutboxMail.Status.SENDING, timezone.now(), *ids, OutboxMail.Status.QUEUED],
+            f"{quick}UPDATE {table} SET status = %s, claimed_at = %s, attempts = attempts + 1, "
+            f"message_id = {message_id} {source}WHERE id IN ({placeholders}) AND {status} RETURNING id",
+            [
+                OutboxMail.Status.SENDING,
+                timezone.now(),
+                f"<{secrets.token_hex(8)}.",
+                f"@{domain}>",
+                *ids,
+                OutboxMail.Status.QUEUED,
+            ],
         )
         return {row[0] for row in cursor.fetchall()}
 
@@ -356,7 +384,7 @@ def _read_sender() -> str:
 def _render_row(row: OutboxMail) -> None:
     """Render subject and bodies in the recipient's language, once: the text is stored with the outcome (sent,
     retry or failed) and an earlier attempt's text is kept exactly as first rendered."""
-    from events.services.render import render
+    from events.render import render
 
     provided = _provided(row)
     if row.subject and row.body_text:
@@ -369,7 +397,7 @@ def _render_row(row: OutboxMail) -> None:
 
 def _provided(row: OutboxMail) -> dict | None:
     """A row fired with only ids (empty context, no attachments) for a recipient whose source registered a
-    context provider (events.api.register_context_provider): its context and attachments, built now. The
+    context provider (events.contract.register_context_provider): its context and attachments, built now. The
     attachments are set on the row for this attempt (a retry builds them again); None for any other row."""
     if row.context or row.attachments:
         return None
@@ -390,14 +418,16 @@ def _rendered(row: OutboxMail) -> dict:
     return {"subject": row.subject, "body_text": row.body_text, "body_html": row.body_html}
 
 
-def _message(row: OutboxMail, from_email: str, backend, message_id: str) -> EmailMultiAlternatives:
+def _message(row: OutboxMail, from_email: str, backend) -> EmailMultiAlternatives:
+    """The mail of one rendered row, as Django builds it: text, HTML alternative, attachments; the row's own
+    Message-ID (set when the row was first claimed, so a retry or a rare duplicate carries the same one)."""
     message = EmailMultiAlternatives(
         subject=row.subject,
         body=row.body_text,
         from_email=from_email,
         to=[row.to_email],
         connection=backend,
-        headers=_headers(message_id),
+        headers={"Message-ID": row.message_id, **_EXTRA_HEADERS},
     )
     if row.body_html:
         message.attach_alternative(row.body_html, "text/html")
@@ -409,50 +439,19 @@ def _message(row: OutboxMail, from_email: str, backend, message_id: str) -> Emai
 _EXTRA_HEADERS = {"Auto-Submitted": "auto-generated"}  # the headers every outbox mail carries after Message-ID
 
 
-def _headers(message_id: str) -> dict:
-    return {"Message-ID": message_id, **_EXTRA_HEADERS}
-
-
-def _smtp_connection(backend):
-    """The open smtplib connection of Django's own SMTP backend, else None (locmem in tests, console, a subclass
-    or another backend: those get the mail as an EmailMessage, as before)."""
-    from django.core.mail.backends.smtp import EmailBackend
-
-    return backend.connection if type(backend) is EmailBackend else None
-
-
-def _send(row: OutboxMail, from_email: str, backend, meanwhile) -> str:
-    """Send one rendered row over the open connection and return its Message-ID; `meanwhile()` (writing the
-    previous mail's "sent" mark) runs before the server is asked to accept this mail.
-
-    Over Django's SMTP backend the message bytes are written directly (events.services.mime: the same mail as
-    Django builds, at a fraction of the cost) and sent as smtplib's sendmail sends them, with the same errors;
-    `meanwhile()` runs while the server answers MAIL FROM (events.services.smtp). Any other backend (locmem in
-    tests, console) gets the EmailMessage, after `meanwhile()`, as before."""
-    domain = from_email.rsplit("@", 1)[-1].strip(">") or "localhost"
-    message_id = row.message_id or make_msgid(domain=domain)
-    connection_ = _smtp_connection(backend)
-    if connection_ is None:
-        message = _message(row, from_email, backend, message_id)
-        meanwhile()
-        message.send()
-        return message_id
-    envelope_from, envelope_to, data = mime.build(
-        subject=row.subject,
-        text=row.body_text,
-        html=row.body_html,
-        from_email=from_email,
-        to_email=row.to_email,
-        message_id=message_id,
-        attachments=[
-            (item["filename"], base64.b64decode(item["content"]), item["mimetype"]) for item in row.attachments or []
-        ],
-        extra_headers=_EXTRA_HEADERS,
-    )
-    smtp.start(connection_, envelope_from, len(data))
+def _send(row: OutboxMail, from_email: str, backend, meanwhile) -> None:
+    """Send one rendered row over the batch's open connection (Django's mail backend); `meanwhile()` (writing the
+    previous mail's "sent" mark) runs before the server is asked to accept this mail."""
+    message = _message(row, from_email, backend)
     meanwhile()
-    smtp.finish(connection_, envelope_from, envelope_to, data)
-    return message_id
+    backend.send_messages([message])
+
+
+def _closed(backend) -> bool:
+    """True when the SMTP connection of Django's backend was closed under it: smtplib closes it itself after a
+    421 ("service not available, closing"), and the next mail needs a new connection."""
+    smtp = getattr(backend, "connection", None)
+    return smtp is not None and getattr(smtp, "sock", True) is None
 
 
 def classify(exc: BaseException) -> str:
@@ -494,7 +493,7 @@ def _mark_sent_sql(names: tuple[str, ...]) -> str:
     )
 
 
-def _mark_sent(row: OutboxMail, message_id: str) -> None:
+def _mark_sent(row: OutboxMail) -> None:
     """sending → sent with the text as sent, and its EventLog entry (ids only): one statement, its own commit.
 
     On PostgreSQL that commit does not wait for the disk (synchronous_commit off for this statement's transaction
@@ -502,7 +501,7 @@ def _mark_sent(row: OutboxMail, message_id: str) -> None:
     milliseconds of marks, and those mails would be sent again once — never lost. (Profiled: BEGIN, SET LOCAL,
     the statement and COMMIT were four round trips per mail; this is one.)"""
     now = timezone.now()
-    fields = {"status": OutboxMail.Status.SENT, "sent_at": now, "message_id": message_id, "last_error": ""}
+    fields = {"status": OutboxMail.Status.SENT, "sent_at": now, "last_error": ""}
     fields.update(_rendered(row))
     payload = {"rule": row.rule_key, "scope": row.scope, "attempt": row.attempts}
     if connection.vendor != "postgresql":
@@ -541,58 +540,102 @@ def send_batch(ids: Iterable[int]) -> dict:
     """Send every row of `ids` that this call manages to claim, over one SMTP connection.
 
     The batch is claimed in one statement and read in one query; each mail's outcome is written as soon as it is
-    known. A mail's "sent" mark is written while the server answers the next mail's MAIL FROM, and committed
-    before that mail is handed over, so a worker killed mid-batch duplicates at most the mail in flight."""
+    known. A mail's "sent" mark is committed before the next mail is handed to the server, so a worker killed
+    mid-batch duplicates at most the mail in flight. While the batch runs, its claim is renewed (`Heartbeat`).
+    After a 421 the server has closed the connection: the next mail gets a new one, not a failed attempt."""
     results: Counter = Counter()
     ids = [int(pk) for pk in ids]
-    claimed = claim_batch(ids)
+    from_email = sender()
+    claimed = claim_batch(ids, domain=from_email.rsplit("@", 1)[-1].strip("> ") or "localhost")
     if len(claimed) < len(ids):
         results["skipped"] += len(ids) - len(claimed)
     if not claimed:
         return dict(results)
     rows = {row.pk: row for row in OutboxMail.objects.select_related("rule__template").filter(pk__in=claimed)}
     order = [pk for pk in ids if pk in rows]
-    from_email = sender()
     backend = None
-    accepted: list[tuple[OutboxMail, str]] = []  # at most one: accepted by the server, its mark not written yet
+    accepted: list[OutboxMail] = []  # at most one: accepted by the server, its mark not written yet
 
     def mark_accepted() -> None:
         while accepted:
-            _mark_sent(*accepted.pop())
+            _mark_sent(accepted.pop())
             results["sent"] += 1
 
     try:
-        for index, pk in enumerate(order):
-            row = rows[pk]
-            try:
-                _render_row(row)
-                if backend is None:
-                    backend = get_connection()
-                    backend.open()
-                message_id = _send(row, from_email, backend, meanwhile=mark_accepted)
-            except DatabaseError:
-                raise  # writing a mark failed: the task retries; the batch's unsent rows wait for the sweep
-            except Exception as exc:
-                mark_accepted()
-                kind = classify(exc)
-                _mark_error(row, exc, kind)
-                results[kind] += 1
-                if kind == "connection":
-                    # No usable server: don't try every remaining mail against it. They were not attempted, so
-                    # they go back (attempts unchanged) to wait for the first retry moment and the tick.
-                    results["postponed"] += _release(order[index + 1 :])
-                    break
-                continue
-            accepted.append((row, message_id))
-        mark_accepted()
+        with Heartbeat(order):
+            for index, pk in enumerate(order):
+                row = rows[pk]
+                try:
+                    _render_row(row)
+                    if backend is None:
+                        backend = get_connection()
+                        backend.open()
+                    _send(row, from_email, backend, meanwhile=mark_accepted)
+                except DatabaseError:
+                    raise  # writing a mark failed: the task retries; the batch's unsent rows wait for the tick
+                except Exception as exc:
+                    mark_accepted()
+                    kind = classify(exc)
+                    _mark_error(row, exc, kind)
+                    results[kind] += 1
+                    if kind == "connection":
+                        # No usable server: don't try every remaining mail against it. They were not attempted, so
+                        # they go back (attempts unchanged) to wait for the first retry moment and the tick.
+                        results["postponed"] += _release(order[index + 1 :])
+                        break
+                    if _closed(backend):  # a 421: this mail waits for its retry, the next one reconnects
+                        _close(backend)
+                        backend = None
+                    continue
+                accepted.append(row)
+            mark_accepted()
     finally:
         if backend is not None:
-            try:
-                backend.close()
-            except Exception:
-                pass
+            _close(backend)
     logger.info("send batch: %s", dict(results))
     return dict(results)
+
+
+def _close(backend) -> None:
+    try:
+        backend.close()
+    except Exception:  # the connection is gone either way
+        pass
+
+
+class Heartbeat:
+    """While a batch is sent, renew the claim of its rows still in `sending` every HEARTBEAT_SECONDS, from a thread
+    with its own database connection: a slow server never lets the claim lapse while the worker lives, and a worker
+    that dies stops renewing it, so its rows are re-queued by the next tick (`requeue_stuck`) within
+    CLAIM_LEASE plus a minute."""
+
+    def __init__(self, ids: list[int]):
+        self.ids = list(ids)
+        self.stopped = threading.Event()
+        self.thread = threading.Thread(target=self._run, name="outbox-heartbeat", daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stopped.set()
+        self.thread.join(timeout=5)
+
+    def _run(self) -> None:
+        used_database = False
+        try:
+            while not self.stopped.wait(HEARTBEAT_SECONDS):
+                used_database = True
+                try:
+                    OutboxMail.objects.filter(pk__in=self.ids, status=OutboxMail.Status.SENDING).update(
+                        claimed_at=timezone.now()
+                    )
+                except DatabaseError as exc:
+                    logger.warning("outbox heartbeat not written (%s)", type(exc).__name__)
+        finally:
+            if used_database:
+                connection.close()  # this thread's own connection
 
 
 def _release(ids: list[int]) -> int:
@@ -638,27 +681,68 @@ def cancel(pks: Iterable[int]) -> int:
     return len(ids)
 
 
-def cancel_pending(scope: str, rule_keys: Iterable[str] | None = None) -> int:
-    """Cancel the queued mail of a scope (e.g. a session that was cancelled: no reminder for it any more)."""
+def cancel_pending(
+    scope: str, rule_keys: Iterable[str] | None = None, keep_triggers: Iterable[str] | None = None
+) -> int:
+    """Cancel the queued mail of a scope (e.g. a session that was cancelled: no reminder for it any more): only of
+    these rule keys when given, and never the mail of rules with one of `keep_triggers`."""
     queryset = OutboxMail.objects.filter(scope=scope, status=OutboxMail.Status.QUEUED)
     if rule_keys is not None:
         queryset = queryset.filter(rule_key__in=list(rule_keys))
+    if keep_triggers is not None:
+        queryset = queryset.exclude(rule__trigger__in=list(keep_triggers))
     ids = list(queryset.values_list("pk", flat=True))
     return cancel(ids)
 
 
+# Everything of a mail that can hold a name or an address: emptied by both purges (rule, scope, recipient key,
+# status and times stay for the delivery figures).
+PURGED = {
+    "to_email": "",
+    "context": {},
+    "attachments": [],
+    "subject": "",
+    "body_text": "",
+    "body_html": "",
+    "last_error": "",
+}
+
+
 def purge(older_than_days: int, now: datetime | None = None) -> int:
-    """Blank the personal data (address, placeholder values, texts, attachments) of finished mail older than
-    `older_than_days`; the row, its status and its times stay for the delivery figures."""
+    """Blank the personal data (address, placeholder values, texts, attachments, error notes) of finished mail
+    older than `older_than_days`; the row, its status and its times stay for the delivery figures."""
     cutoff = (now or timezone.now()) - timedelta(days=older_than_days)
     count = (
         OutboxMail.objects.filter(created_at__lt=cutoff)
         .exclude(status__in=[OutboxMail.Status.QUEUED, OutboxMail.Status.SENDING])
         .exclude(to_email="")
-        .update(to_email="", context={}, attachments=[], body_text="", body_html="", last_error="")
+        .update(**PURGED)
     )
     if count:
         EventLog.record("mail_purged", "outbox", "purge", count=count)
+    return count
+
+
+def purge_recipients(recipient_keys: Iterable[str], scopes: Iterable[str] = ()) -> int:
+    """The source purged these people (recipient keys such as "registration:42") or everything of these scopes
+    ("session:7"): blank every copy of them in the outbox (address, placeholder values, the stored text, the
+    attachments, error notes of earlier attempts). Mail still queued for them is cancelled first; a row in
+    `sending` is left to its worker and blanked by the next run. Rows are chosen by key and scope, never by
+    address, so the same person's mail about another, still upcoming registration keeps its text and goes out.
+    Returns how many rows were blanked; safe to run again."""
+    keys, scopes = list(set(recipient_keys)), list(set(scopes))
+    if not keys and not scopes:
+        return 0
+    mine = (Q(recipient_key__in=keys) if keys else Q(pk__in=[])) | (Q(scope__in=scopes) if scopes else Q(pk__in=[]))
+    with transaction.atomic():
+        rows = OutboxMail.objects.filter(mine).exclude(status=OutboxMail.Status.SENDING)
+        cancelled = rows.filter(status=OutboxMail.Status.QUEUED).update(status=OutboxMail.Status.CANCELLED)
+        filled = Q()
+        for name, empty in PURGED.items():
+            filled |= ~Q(**{name: empty})
+        count = rows.filter(filled).update(**PURGED)
+        if count or cancelled:
+            EventLog.record("mail_purged", "outbox", "recipients", count=count, cancelled=cancelled)
     return count
 
 

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from events.api import Trigger, providers
+from events.contract import Trigger, providers
 from events.models import MailRule
 from events.services import outbox
 
@@ -86,10 +86,11 @@ def tick(now: datetime | None = None) -> dict:
         if windows:
             created = len(outbox.queue_rows(due_rows(windows, _overrides(rules), now)))
             MailRule.objects.filter(pk__in=[rule.pk for rule, _since in windows]).update(checked_until=now)
+    requeued = outbox.requeue_stuck(now)  # a worker died while sending: its rows move again within two minutes
     enqueued = outbox.enqueue_due(now)
     if created or enqueued:
         logger.info("tick: %d mails created, %d handed to the worker", created, enqueued)
-    return {"created": created, "enqueued": enqueued}
+    return {"created": created, "enqueued": enqueued, "requeued": requeued}
 
 
 def send_now(rule: MailRule, scope: str) -> int:

@@ -42,7 +42,7 @@ def evaluation_path(registration, language: str) -> str:
 
 
 def test_a_participant_fills_in_the_evaluation_in_english(browser_factory, demo_site, captured_logs):
-    from workshops.models import EvaluationAnswer
+    from evaluations.models import EvaluationAnswer
 
     session, registration = past_session_with_participant()
     path = evaluation_path(registration, "en")

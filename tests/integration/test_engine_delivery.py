@@ -131,9 +131,9 @@ def test_worker_killed_mid_batch_loses_nothing_and_duplicates_at_most_the_mail_i
             assert at_kill["sent"] < 240 and at_kill["sending"] <= outbox.BATCH_SIZE, at_kill
 
             second = _start_worker(env, "kill-2", log)
-            # The killed batch's message is not redelivered before Redis' visibility timeout; the sweep (every
-            # five minutes in production) finds the rows: we run it as it would run ten minutes after the kill.
-            result = outbox.sweep(now=killed_at + outbox.STUCK_AFTER)
+            # The killed batch's message is not redelivered before Redis' visibility timeout; nobody renews the
+            # claim of its rows any more, so the sweep finds them once the lease lapses: run it as it would then.
+            result = outbox.sweep(now=killed_at + outbox.CLAIM_LEASE + timedelta(seconds=1))
             assert result["enqueued"] > 0
             wait_for(lambda: statuses()["sent"] == 240, timeout=180, message="every row to be sent")
             wait_for(lambda: sink.count() >= 240, timeout=30, message="every mail at the sink")

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from events.api import Recipient, Trigger, fire
 from events.models import EventLog
+from workshops import roles
 from workshops.models import SHOWN_TZ, SchoolBookingRequest, Session
 from workshops.services.booking import normalise_email
 from workshops.tokens import make_token
@@ -63,22 +64,12 @@ def create_request(lesson_id: int, data: dict, language: str = "nl") -> SchoolBo
 
 def coordinator_recipients(request: SchoolBookingRequest) -> list[Recipient]:
     """Every active coordinator with an address, each in the language of their admin account (Dutch by default)."""
-    from django.contrib.auth import get_user_model
-
-    from workshops.evaluation_admin import COORDINATORS_GROUP
     from workshops.mail import _organisation_name
 
     admin_url = settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse(
         "workshops_schoolrequest:inspect", args=[request.pk]
     )
-    users = (
-        get_user_model()
-        .objects.filter(is_active=True, groups__name=COORDINATORS_GROUP)
-        .exclude(email="")
-        .select_related("wagtail_userprofile")
-        .distinct()
-        .order_by("pk")
-    )
+    users = roles.coordinators().exclude(email="").select_related("wagtail_userprofile").order_by("pk")
     recipients = []
     for user in users:
         profile = getattr(user, "wagtail_userprofile", None)

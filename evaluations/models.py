@@ -1,4 +1,4 @@
-"""Evaluation models (imported by workshops/models.py; evaluation issue).
+"""Evaluation models: one participant's answers per session and the group's consolidated results.
 
 Anonymity is a property of the schema: an EvaluationAnswer points at its Session only. There is no foreign key,
 no copy of a registration id, public id, e-mail address or hash of any of them, and no timestamp that could be
@@ -19,6 +19,8 @@ from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, InlinePanel
 from wagtail.models import Orderable
 
+from evaluations.cheatsheet import FactorColumn, normalise
+
 __all__ = [
     "FactorColumn",
     "EvaluationAnswer",
@@ -34,14 +36,6 @@ __all__ = [
 ITEM_MAX_LENGTH = 200
 TEXT_MAX_LENGTH = 2000
 COMMENT_MAX_LENGTH = 4000
-
-
-class FactorColumn(models.TextChoices):
-    """The three columns of the team tool's flip chart (step 2)."""
-
-    PROFESSIONAL = "professional", _("Actions, approach and qualities of the professional")
-    ENVIRONMENT = "environment", _("Environmental factors that help")
-    VICTIM = "victim", _("What the victim needs in support and help")
 
 
 class EvaluationAnswer(models.Model):
@@ -201,8 +195,6 @@ class GroupResult(ClusterableModel):
 
 
 def _normalise(text):
-    from workshops.services.evaluation import normalise
-
     return normalise(text)
 
 

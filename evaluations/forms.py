@@ -7,14 +7,15 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
-from workshops.evaluation_models import (
+from evaluations.cheatsheet import clean_text, suggestion_choices
+from evaluations.models import (
     COMMENT_MAX_LENGTH,
     ITEM_MAX_LENGTH,
     TEXT_MAX_LENGTH,
     EvaluationAnswer,
     FactorColumn,
 )
-from workshops.services.evaluation import MAX_ACTIONS, MAX_ITEMS_PER_COLUMN, clean_text, suggestion_choices
+from evaluations.services.evaluation import MAX_ACTIONS, MAX_ITEMS_PER_COLUMN
 
 BLANK_ROWS = 3
 ACTION_OWNER_MAX = 200
@@ -24,7 +25,7 @@ ACTION_TEXT_MAX = 300
 class ItemListWidget(forms.Widget):
     """A list of one-line text inputs sharing one name; shows the given items plus some blank rows."""
 
-    template_name = "workshops/evaluation/widgets/item_list.html"
+    template_name = "evaluations/form/widgets/item_list.html"
 
     def __init__(self, attrs=None, blank_rows=BLANK_ROWS):
         super().__init__(attrs)
@@ -103,7 +104,7 @@ class ItemListField(forms.Field):
 class ActionListWidget(forms.Widget):
     """Rows of (action, who, when) inputs: names action_text / action_owner / action_due, aligned by position."""
 
-    template_name = "workshops/evaluation/widgets/action_list.html"
+    template_name = "evaluations/form/widgets/action_list.html"
 
     def value_from_datadict(self, data, files, name):
         getlist = data.getlist if hasattr(data, "getlist") else (lambda key: data.get(key, []))

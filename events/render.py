@@ -14,7 +14,7 @@ from django.utils import translation
 from django.utils.html import escape, urlizer
 from django.utils.translation import gettext as _
 
-from events.models import PLACEHOLDERS
+from events.contract import PLACEHOLDERS
 
 _URL = re.compile(r"^https?://\S+$")
 

@@ -1,7 +1,8 @@
 """Evaluation reports, exports, the room link (QR code) and group results in the Wagtail admin (evaluation issue).
 
-Reports are visible to users with `workshops.view_evaluationanswer` (Coordinators and Trainers groups, and
-superusers). Names of registrants who have not answered are shown only to coordinators and superusers.
+Who may read which report is decided by workshops/roles.py and the evaluations' model permissions (Coordinators
+and Trainers hold `evaluations.view_evaluationanswer`). Names of registrants who have not answered are shown only
+to coordinators.
 """
 
 import segno
@@ -15,38 +16,32 @@ from django.utils import translation
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView, View
-from wagtail import hooks
-from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.paginator import WagtailPaginator
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.generic.models import CreateView
 from wagtail.admin.views.mixins import SpreadsheetExportMixin
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.permission_policies import ModelPermissionPolicy
 
+from evaluations.models import EvaluationAnswer, FactorColumn, GroupResult
+from evaluations.services import evaluation as service
 from home.models import TrainingPage
-from workshops.evaluation_models import EvaluationAnswer, FactorColumn, GroupResult
+from workshops import roles
 from workshops.models import Registration, Session
-from workshops.services import evaluation as service
 
-REPORT_PERMISSION = "workshops.view_evaluationanswer"
-COORDINATORS_GROUP = "Coordinators"
+answer_policy = ModelPermissionPolicy(EvaluationAnswer)
+group_result_policy = ModelPermissionPolicy(GroupResult)
 
 
 def can_read_reports(user) -> bool:
-    return user.is_active and (user.is_superuser or user.has_perm(REPORT_PERMISSION))
-
-
-def is_coordinator(user) -> bool:
-    """Coordinators (and superusers) may see who has not answered yet."""
-    return user.is_active and (user.is_superuser or user.groups.filter(name=COORDINATORS_GROUP).exists())
+    """Coordinators and trainers (the view permission on answers, granted to both groups) read reports."""
+    return bool(user and user.is_active) and answer_policy.user_has_permission(user, "view")
 
 
 def visible_sessions(user, queryset=None):
-    """Coordinators (and superusers) read every session's evaluation; a trainer only the sessions they train."""
-    queryset = Session.objects.all() if queryset is None else queryset
-    if is_coordinator(user):
-        return queryset
-    return queryset.filter(trainers=user)
+    """Coordinators read every session's evaluation; a trainer only the sessions they train (workshops.roles)."""
+    return roles.own_sessions(user, queryset)
 
 
 class ReportPermissionMixin:
@@ -74,7 +69,7 @@ def _sessions_with_counts(queryset):
 class EvaluationIndexView(ReportPermissionMixin, WagtailAdminTemplateMixin, TemplateView):
     """Sessions that have started, newest first, with answer counts; links to the reports per session and training."""
 
-    template_name = "workshops/evaluation_admin/index.html"
+    template_name = "evaluations/admin/index.html"
     page_title = _("Evaluations")
     header_icon = "doc-full-inverse"
     limit = 200
@@ -141,7 +136,7 @@ class TrainingScopeMixin:
 
 
 class BaseReportView(ReportPermissionMixin, WagtailAdminTemplateMixin, TemplateView):
-    template_name = "workshops/evaluation_admin/report.html"
+    template_name = "evaluations/admin/report.html"
     header_icon = "doc-full-inverse"
 
     def get_page_title(self):
@@ -156,7 +151,7 @@ class BaseReportView(ReportPermissionMixin, WagtailAdminTemplateMixin, TemplateV
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         sessions = self.get_sessions()
-        coordinator = is_coordinator(self.request.user)
+        coordinator = roles.is_coordinator(self.request.user)
         pk = self.kwargs["pk"]
         context.update(
             report=service.build_report(sessions, with_names=coordinator),
@@ -191,7 +186,7 @@ class TrainingReportView(TrainingScopeMixin, BaseReportView):
 class BaseReportListView(ReportPermissionMixin, WagtailAdminTemplateMixin, TemplateView):
     """All rows of a list the report page shows only the start of (free texts, actions), a page at a time."""
 
-    template_name = "workshops/evaluation_admin/report_list.html"
+    template_name = "evaluations/admin/report_list.html"
     header_icon = "doc-full-inverse"
     per_page = 100
     kind = ""  # "texts" or "actions"
@@ -335,7 +330,7 @@ class ExportView(ReportPermissionMixin, SpreadsheetExportMixin, View):
 class RoomLinkView(ReportPermissionMixin, WagtailAdminTemplateMixin, TemplateView):
     """The session link and QR code to show in the room; they identify the session, not a person."""
 
-    template_name = "workshops/evaluation_admin/room.html"
+    template_name = "evaluations/admin/room.html"
     header_icon = "link"
 
     @cached_property
@@ -389,19 +384,9 @@ class GroupResultViewSet(ModelViewSet):
     add_view_class = GroupResultCreateView
 
 
-group_result_viewset = GroupResultViewSet()
-
-
-@hooks.register("register_admin_viewset")
-def register_group_result_viewset():
-    return group_result_viewset
-
-
-@hooks.register("register_admin_urls")
-def register_report_urls():
-    from django.urls import include
-
-    urls = [
+def report_urls():
+    """The report screens, mounted under /admin/evaluation-reports/ by wagtail_hooks.py."""
+    return [
         path("", EvaluationIndexView.as_view(), name="index"),
         path("session/<int:pk>/", SessionReportView.as_view(), name="session"),
         path("session/<int:pk>/export/", ExportView.as_view(), name="session_export"),
@@ -413,7 +398,6 @@ def register_report_urls():
         path("training/<int:pk>/texts/", TrainingReportListView.as_view(kind="texts"), name="training_texts"),
         path("training/<int:pk>/actions/", TrainingReportListView.as_view(kind="actions"), name="training_actions"),
     ]
-    return [path("evaluation-reports/", include((urls, "evaluation_reports"), namespace="evaluation_reports"))]
 
 
 class ReportsMenuItem(MenuItem):
@@ -423,22 +407,4 @@ class ReportsMenuItem(MenuItem):
 
 class GroupResultsMenuItem(MenuItem):
     def is_shown(self, request):
-        return request.user.is_superuser or request.user.has_perm("workshops.view_groupresult")
-
-
-@hooks.register("register_admin_menu_item")
-def register_evaluation_menu():
-    submenu = Menu(
-        items=[
-            ReportsMenuItem(
-                _("Reports"), reverse("evaluation_reports:index"), name="evaluation-reports", icon_name="doc-full"
-            ),
-            GroupResultsMenuItem(
-                _("Group results"),
-                reverse("evaluation_group_results:index"),
-                name="evaluation-group-results",
-                icon_name="group",
-            ),
-        ]
-    )
-    return SubmenuMenuItem(_("Evaluations"), submenu, name="evaluations", icon_name="doc-full-inverse", order=450)
+        return group_result_policy.user_has_permission(request.user, "view")

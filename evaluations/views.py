@@ -1,6 +1,6 @@
 """The evaluation form: from the personal link, from the room link (QR code), and the edit link after saving.
 
-Views only parse, call workshops.services.evaluation and render. Every bad link renders a clear page (never a 500).
+Views only parse, call evaluations.services.evaluation and render. Every bad link renders a clear page (never a 500).
 """
 
 from django.shortcuts import redirect, render
@@ -11,13 +11,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from workshops.evaluation_forms import EvaluationForm
-from workshops.evaluation_models import EvaluationAnswer
-from workshops.services import evaluation as service
+from evaluations.forms import EvaluationForm
+from evaluations.models import EvaluationAnswer
+from evaluations.services import evaluation as service
 from workshops.tokens import read_token
 
-TEMPLATE = "workshops/evaluation/form.html"
-MESSAGE_TEMPLATE = "workshops/evaluation/message.html"
+TEMPLATE = "evaluations/form/form.html"
+MESSAGE_TEMPLATE = "evaluations/form/message.html"
 
 
 def _message(request, title, text, *, status=200, session=None):
