@@ -78,8 +78,10 @@ def test_a_registration_leaves_no_personal_data_in_urls_logs_event_log_or_subjec
         # a duplicate registration with the same address shows an error, and logs nothing personal
         client.post(form_url, {"name": NAME, "email": EMAIL, "language": language, "consent": "on"})
         registration = Registration.objects.get(email__iexact=EMAIL)
-        manage = [u for u in seen_urls if "/mijn-aanmelding/" in u][0]
-        response = client.post(manage, {"action": "cancel"})
+        manage = [u for u in seen_urls if "/mijn-aanmelding/" in u or "/my-registration/" in u][0]
+        cancel_url = [u for u in links_in(client.get(manage)) if "/annuleren/" in u or "/cancel/" in u][0]
+        seen_urls.append(cancel_url)
+        response = client.post(cancel_url)
         seen_urls.append(response["Location"])
         seen_urls += links_in(client.get(response["Location"]))
         send_batch(list(OutboxMail.objects.filter(status="queued").values_list("pk", flat=True)))

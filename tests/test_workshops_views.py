@@ -136,7 +136,13 @@ def test_manage_page_details_meeting_link_homework_and_cancel(client, session):
     first.refresh_from_db()
     assert first.homework_done_at is not None
 
-    response = client.post(manage_first, {"action": "cancel"})
+    # the manage page links to a confirmation page; only its POST cancels
+    cancel_first = url("cancel", "en", token=make_token(first, "manage"))
+    assert cancel_first in client.get(manage_first).content.decode()
+    assert client.get(cancel_first).status_code == 200
+    first.refresh_from_db()
+    assert first.status == S.CONFIRMED
+    response = client.post(cancel_first)
     assert response.status_code == 302
     first.refresh_from_db()
     waiting.refresh_from_db()

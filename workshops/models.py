@@ -98,6 +98,15 @@ class Session(models.Model):
         return timezone.localtime(self.ends_at, SHOWN_TZ)
 
     @property
+    def bookable_page(self) -> bool:
+        """Whether the page this session belongs to is published: a session under a draft or unpublished
+        training is not shown and cannot be booked."""
+        from wagtail.models import Page
+
+        page_id = self.training_id or self.lesson_id
+        return page_id is not None and Page.objects.filter(pk=page_id, live=True).exists()
+
+    @property
     def is_past(self) -> bool:
         return self.starts_at <= timezone.now()
 
@@ -280,6 +289,3 @@ class SchoolBookingRequest(models.Model):
             if day:
                 pairs.append((day, getattr(self, f"get_part_of_day_{n}_display")()))
         return pairs
-
-
-from .evaluation_models import *  # noqa: E402,F401,F403  (the evaluation issue's models live there)

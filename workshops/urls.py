@@ -28,6 +28,7 @@ urlpatterns = [
     path(pgettext_lazy("URL path", "registered/<str:token>/"), views.registered, name="registered"),
     path(pgettext_lazy("URL path", "my-registration/<str:token>/"), views.manage, name="manage"),
     path(pgettext_lazy("URL path", "my-registration/<str:token>/calendar.ics"), views.manage_ics, name="manage_ics"),
+    path(pgettext_lazy("URL path", "my-registration/<str:token>/cancel/"), views.cancel, name="cancel"),
     path(pgettext_lazy("URL path", "homework/<str:token>/<slug:kind>/"), homework_views.open_homework, name="homework"),
     path(
         pgettext_lazy("URL path", "lessons/<int:lesson_id>/school-request/"),

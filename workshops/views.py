@@ -54,9 +54,11 @@ def _closed_reason(session: Session):
 def register(request, session_id):
     """The registration form of one public session.
 
-    A valid POST goes straight to the booking service, which locks the session and checks it is open; the page
-    (session, seats left) is only loaded to show the form again or to explain why registration is closed."""
-    form = closed = None
+    A valid POST goes straight to the booking service, which locks the session, checks it is open and decides
+    the place; the next page says which. The page (session, seats left) is only loaded to show the form again or
+    to explain why registration is closed. When the session is too busy to decide in time, the form comes back
+    with what the visitor typed and asks them to send it again."""
+    form = closed = busy = None
     if request.method == "POST":
         form = RegistrationForm(request.POST)
         if form.is_valid():
@@ -76,6 +78,8 @@ def register(request, session_id):
                 raise Http404 from None
             except booking.DuplicateRegistration as error:
                 form.add_error("email", error.message)
+            except booking.SessionBusy as error:
+                busy = error.message
             except booking.BookingError as error:
                 closed = error.message
             else:
@@ -88,6 +92,7 @@ def register(request, session_id):
         "session": session,
         "form": None if closed else form,
         "closed": closed,
+        "busy": busy,
         "seats_left": session.seats_left(),
     }
     return render(request, "workshops/register.html", context, status=200)
@@ -102,57 +107,39 @@ def _registration_context(registration: Registration) -> dict:
         homework = [
             (label, reverse("workshops:homework", args=[homework_token, kind])) for kind, label in HOMEWORK_KINDS
         ]
+    can_register_again = (
+        registration.status == Registration.Status.CANCELLED and session.is_public and _closed_reason(session) is None
+    )
     return {
         "registration": registration,
         "session": session,
         "confirmed": confirmed,
         "show_meeting_link": confirmed and session.mode == Session.Mode.ONLINE and bool(session.meeting_url),
         "can_cancel": registration.is_active and session.starts_at > timezone.now(),
+        "register_again_url": reverse("workshops:register", args=[session.pk]) if can_register_again else "",
         "homework": homework,
     }
 
 
-# A pending registration (stored in a rush) that is older than this when its page is opened is decided right then:
-# the task that should have done it is late or lost (no broker), and the person is waiting for the answer.
-PENDING_GRACE = timedelta(seconds=5)
-PENDING_REFRESH_SECONDS = 2
-
-
-def _settle(registration: Registration) -> Registration:
-    if registration.status == Registration.Status.PENDING and registration.created_at < timezone.now() - (
-        PENDING_GRACE + timedelta(seconds=booking.burst_window())
-    ):
-        booking.decide_pending(registration.session_id)
-        registration.refresh_from_db()
-    return registration
-
-
 def registered(request, token):
-    """The success page after registering: confirmed, the place on the waiting list, or (in a rush) "one moment":
-    the page then reloads itself every two seconds until the place is decided."""
+    """The page after registering: a confirmed seat or the place on the waiting list, decided already."""
     registration, reason = tokens.load(token, "manage")
     if registration is None:
         return link_problem(request, reason)
-    registration = _settle(registration)
     context = _registration_context(registration)
-    context["refresh_seconds"] = PENDING_REFRESH_SECONDS
     context["manage_url"] = reverse("workshops:manage", args=[token])
     return render(request, "workshops/registered.html", context)
 
 
 @require_http_methods(["GET", "POST"])
 def manage(request, token):
-    """The personal manage page: details, .ics, homework, "homework done", cancel."""
+    """The personal manage page: details, .ics, homework and a way to cancel. GET only shows (mail scanners fetch
+    every link); "homework done" is a POST, and cancelling goes through its own confirmation page."""
     registration, reason = tokens.load(token, "manage")
     if registration is None:
         return link_problem(request, reason)
-    registration = _settle(registration)
     if request.method == "POST":
-        action = request.POST.get("action")
-        if action == "cancel" and registration.is_active:
-            booking.cancel_registration(registration.pk)
-            return redirect(reverse("workshops:manage", args=[token]) + "?notice=cancelled")
-        if action == "homework_done":
+        if request.POST.get("action") == "homework_done":
             booking.mark_homework_done(registration.pk)
             return redirect(reverse("workshops:manage", args=[token]) + "?notice=homework")
         return redirect("workshops:manage", token=token)
@@ -162,9 +149,26 @@ def manage(request, token):
             "token": token,
             "notice": NOTICES.get(request.GET.get("notice", "")),
             "ics_url": reverse("workshops:manage_ics", args=[token]),
+            "cancel_url": reverse("workshops:cancel", args=[token]),
         }
     )
     return render(request, "workshops/manage.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def cancel(request, token):
+    """Cancelling a registration: GET asks "are you sure?", the POST of that page cancels (and mails)."""
+    registration, reason = tokens.load(token, "manage")
+    if registration is None:
+        return link_problem(request, reason)
+    context = _registration_context(registration)
+    if request.method == "POST" and context["can_cancel"]:
+        booking.cancel_registration(registration.pk)
+        return redirect(reverse("workshops:manage", args=[token]) + "?notice=cancelled")
+    if not context["can_cancel"]:
+        return redirect("workshops:manage", token=token)
+    context["manage_url"] = reverse("workshops:manage", args=[token])
+    return render(request, "workshops/cancel.html", context)
 
 
 def manage_ics(request, token):

@@ -100,12 +100,14 @@ def test_a_professional_registers_reads_the_confirmation_and_cancels(browser_fac
         assert session.meeting_url not in main or registration.status == Registration.Status.CONFIRMED
 
     with visitor.step("cancel"):
-        page.locator("form:has(input[name=action][value=cancel]) button").click()
+        page.locator("section.cancel a.button").click()  # the manage page leads to a confirmation page
+        page.locator("form.cancel-form button[type=submit]").click()
         page.wait_for_url("**notice=cancelled")
         assert page.locator("[role=status]").first.is_visible()
         registration.refresh_from_db()
         assert registration.status == Registration.Status.CANCELLED
-        assert page.locator("form:has(input[name=action][value=cancel])").count() == 0
+        assert page.locator("section.cancel").count() == 0
+        assert page.locator("section.register-again a.button").is_visible()  # coming after all? register again
 
     with visitor.step("no-personal-data-leaked"):
         visitor.assert_clean_console()
