@@ -10,7 +10,7 @@ import pytest
 from django.conf import settings
 from django.db import connection, connections
 
-from tests.test_workshops_fixtures import make_session, make_training, person
+from tests.factories import make_session, make_training, person
 from workshops.models import Registration
 from workshops.services import booking
 

@@ -7,8 +7,8 @@ from django.urls import reverse
 from django.utils import translation
 
 from events.models import OutboxMail
-from tests.integration.test_engine_smtp_sink import seed_defaults, wait_for
-from tests.test_workshops_fixtures import make_session, make_training
+from tests.factories import make_session, make_training
+from tests.smtp_sink import seed_defaults, wait_for
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 

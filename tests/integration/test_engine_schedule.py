@@ -12,7 +12,7 @@ from django.utils import timezone
 from events.api import Trigger, fire
 from events.models import OutboxMail
 from events.services import outbox, schedule
-from tests.integration.test_engine_smtp_sink import (
+from tests.smtp_sink import (
     PORTS,
     WORKER_TEST_MARKS,
     SinkServer,

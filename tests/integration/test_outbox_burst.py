@@ -7,8 +7,8 @@ import pytest
 from celery.signals import before_task_publish
 
 from events.models import OutboxMail
-from tests.integration.test_engine_smtp_sink import WORKER_TEST_MARKS, SinkServer, seed_defaults, use_sink, wait_for
-from tests.test_workshops_fixtures import make_session, make_training, person
+from tests.factories import make_session, make_training, person
+from tests.smtp_sink import WORKER_TEST_MARKS, SinkServer, seed_defaults, use_sink, wait_for
 from workshops.models import Registration
 from workshops.services import booking
 

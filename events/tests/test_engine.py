@@ -12,7 +12,7 @@ from events.api import Trigger, fire
 from events.models import EventLog, MailRule, MailTemplate, OutboxMail
 from events.render import render, sample_context
 from events.services import outbox, schedule
-from tests.integration.test_engine_smtp_sink import seed_defaults
+from tests.smtp_sink import seed_defaults
 from workshops.mail import recipient_for
 from workshops.models import Registration, Session
 from workshops.tokens import make_token

@@ -9,7 +9,7 @@ from django.utils import timezone
 from events.api import Attachment, Trigger, fire
 from events.models import EventLog, OutboxMail
 from events.services import outbox
-from tests.integration.test_engine_smtp_sink import seed_defaults
+from tests.smtp_sink import seed_defaults
 from workshops.mail import recipient_for
 from workshops.models import Registration, Session
 

@@ -8,7 +8,7 @@ from django.utils import translation
 
 from events.models import OutboxMail
 from events.services import outbox
-from tests.test_workshops_fixtures import make_session, person, session_fixture, training_fixture  # noqa: F401
+from tests.factories import person
 from workshops.models import Registration
 from workshops.services import booking
 
@@ -104,7 +104,7 @@ def test_school_proposal_mail_carries_the_response_link(home_page, django_user_m
 
     from django.utils import timezone
 
-    from tests.test_workshops_fixtures import make_lesson, make_school_request
+    from tests.factories import make_lesson, make_school_request
     from workshops.services import schools
 
     lesson = make_lesson(home_page)

@@ -22,7 +22,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from tests.conftest import service_unavailable
+from tests.services import service_unavailable
 
 pytestmark = pytest.mark.django_db
 

@@ -23,8 +23,8 @@ from evaluations.models import (
     GroupTopItem,
 )
 from evaluations.services import evaluation as service
+from evaluations.tests.support import make_session, make_training, register
 from events.api import Audience
-from tests.test_evaluation_support import make_session, make_training, register
 from workshops.mail import SessionMailProvider
 from workshops.models import Registration, Session
 

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from events.contract import context_provider
 from events.models import MailRule, OutboxMail
 from events.services import rules
-from tests.test_workshops_fixtures import make_session, person, training_fixture  # noqa: F401
+from tests.factories import make_session, person
 from workshops.mail import MATERIAL_CACHE_KEY
 from workshops.services import booking
 

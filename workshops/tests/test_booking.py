@@ -3,7 +3,7 @@
 import pytest
 from django.utils import translation
 
-from tests.test_workshops_fixtures import make_session, person, session_fixture, training_fixture  # noqa: F401
+from tests.factories import make_session, person
 from workshops.models import Registration, Session
 from workshops.services import booking
 

@@ -1,13 +1,12 @@
-"""Shared fixtures: a bilingual site, and access to the real Redis and Celery worker for integration tests."""
+"""Shared fixtures for every app's tests: a bilingual site, a training with a session, and the real Redis and
+Celery worker for integration tests."""
 
 import os
-import socket
-from urllib.parse import urlparse
 
 import pytest
 from django.conf import settings
 
-CI = os.environ.get("CI", "").lower() == "true"
+from tests.services import port_open, service_unavailable
 
 
 def pytest_sessionstart(session):
@@ -16,26 +15,10 @@ def pytest_sessionstart(session):
     call_command("compile_catalogues", verbosity=0)
 
 
-def service_unavailable(reason: str):
-    """Skip with a clear reason, or fail under CI=true, where every service must be there."""
-    if CI:
-        pytest.fail(f"CI=true and a required service is missing: {reason}")
-    pytest.skip(reason)
-
-
-def _port_open(url: str) -> bool:
-    parsed = urlparse(url)
-    try:
-        with socket.create_connection((parsed.hostname or "127.0.0.1", parsed.port or 6379), timeout=1):
-            return True
-    except OSError:
-        return False
-
-
 @pytest.fixture
 def redis_url():
     url = settings.CELERY_BROKER_URL
-    if not url.startswith("redis") or not _port_open(url):
+    if not url.startswith("redis") or not port_open(url):
         service_unavailable(f"Redis is not reachable at {url} (start it, or set REDIS_URL)")
     import redis
 
@@ -73,6 +56,22 @@ def site(db):
 @pytest.fixture
 def home_page(site):
     return site.root_page.specific
+
+
+@pytest.fixture
+def training(home_page):
+    """A published training page (Dutch and English titles) under the home page."""
+    from tests.factories import make_training
+
+    return make_training(home_page)
+
+
+@pytest.fixture
+def session(training):
+    """An online session of that training, two weeks ahead, with two seats."""
+    from tests.factories import make_session
+
+    return make_session(training, capacity=2)
 
 
 def pytest_collection_modifyitems(config, items):

@@ -21,7 +21,7 @@ from events.api import Attachment, Recipient
 from events.models import EventLog, MailRule, MailTemplate, OutboxMail
 from events.render import sample_context
 from events.services import outbox
-from tests.integration.test_engine_smtp_sink import Sink, SinkServer, seed_defaults, use_sink
+from tests.smtp_sink import Sink, SinkServer, seed_defaults, use_sink
 
 pytestmark = pytest.mark.django_db
 

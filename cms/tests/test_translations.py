@@ -10,7 +10,7 @@ import pytest
 from django.conf import settings
 
 from home.catalogues import catalogue_files, untranslated
-from tests.conftest import service_unavailable
+from tests.services import service_unavailable
 
 BASE = Path(settings.BASE_DIR)
 

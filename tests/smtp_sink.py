@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import email
 import importlib
-import smtplib
 import socket
 import threading
 import time
@@ -143,13 +142,12 @@ def seed_defaults() -> None:
     """Transactional tests flush the database, taking the seeded rules with them: put them back (idempotent)."""
     from django.apps import apps
 
-    for migration in ("0002_default_templates_and_rules", "0004_school_request_mail"):
+    for migration in (
+        "0002_default_templates_and_rules",
+        "0004_school_request_mail",
+        "0005_registration_cancelled_and_demoted_mail",
+    ):
         importlib.import_module(f"events.migrations.{migration}").seed(apps, None)
-
-
-@pytest.fixture
-def engine_defaults(db):
-    seed_defaults()
 
 
 def use_sink(settings, port: int) -> None:
@@ -174,18 +172,3 @@ def wait_for(condition, timeout: float = 60, interval: float = 0.1, message: str
             return value
         time.sleep(interval)
     pytest.fail(f"timed out waiting for {message}")
-
-
-def test_sink_accepts_refuses_and_defers():
-    with SinkServer(PORTS["self"]) as sink:
-        sink.refuse.add("gone@example.org")
-        with smtplib.SMTP("127.0.0.1", sink.port, timeout=5) as smtp:
-            smtp.sendmail("a@example.org", ["b@example.org"], b"Subject: hi\r\n\r\nBeste B,\r\n")
-            with pytest.raises(smtplib.SMTPRecipientsRefused) as refused:
-                smtp.sendmail("a@example.org", ["gone@example.org"], b"Subject: hi\r\n\r\nx\r\n")
-            assert refused.value.recipients["gone@example.org"][0] == 550
-            sink.temporary_failure = True
-            with pytest.raises(smtplib.SMTPRecipientsRefused) as deferred:
-                smtp.sendmail("a@example.org", ["b@example.org"], b"Subject: hi\r\n\r\nx\r\n")
-            assert deferred.value.recipients["b@example.org"][0] == 451
-        assert [(m.to, m.language) for m in sink.received()] == [("b@example.org", "nl")]

@@ -6,7 +6,7 @@ from django.db import connection, models
 from django.urls import reverse
 
 from evaluations.models import EvaluationAction, EvaluationAnswer, EvaluationFactor, EvaluationTopItem
-from tests.test_evaluation_support import full_post, make_session, make_training, register
+from evaluations.tests.support import full_post, make_session, make_training, register
 from workshops.models import Registration, Session
 from workshops.tokens import make_token
 

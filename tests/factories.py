@@ -1,8 +1,7 @@
-"""Shared fixtures for the workshops tests (imported by the other test_workshops_* files)."""
+"""Builders of test data shared by every app's tests (the `training` and `session` fixtures in conftest.py use them)."""
 
 from datetime import timedelta
 
-import pytest
 from django.utils import timezone
 
 
@@ -52,16 +51,6 @@ def person(n, **kwargs):
     values = {"name": f"Person {n}", "email": f"person{n}@example.org", "organisation": "School", "role": "teacher"}
     values.update(kwargs)
     return RegistrationData(**values)
-
-
-@pytest.fixture(name="training")
-def training_fixture(home_page):
-    return make_training(home_page)
-
-
-@pytest.fixture(name="session")
-def session_fixture(training):
-    return make_session(training, capacity=2)
 
 
 def make_school_request(lesson, **overrides):

@@ -9,7 +9,7 @@ from django.template import Context, Template
 from django.urls import reverse
 from django.utils import translation
 
-from tests.test_workshops_fixtures import make_session, person, session_fixture, training_fixture  # noqa: F401
+from tests.factories import make_session, person
 from workshops.models import Registration, Session
 from workshops.services import booking
 from workshops.tokens import make_token
@@ -253,7 +253,7 @@ def test_public_pages_need_no_inline_style_or_script(client, session):
 
 
 def test_training_page_lists_its_sessions_with_register_links(client, training, home_page):
-    from tests.test_workshops_fixtures import make_training
+    from tests.factories import make_training
 
     open_session = make_session(training, capacity=3)
     other = make_session(make_training(home_page, slug="training-ouders", title_nl="Ouderavond"), capacity=3)

@@ -5,7 +5,7 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from evaluations.models import EvaluationAnswer, GroupResult
-from tests.test_evaluation_support import make_session, make_training
+from evaluations.tests.support import make_session, make_training
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from wagtail.users.models import UserProfile
 
-from tests.test_workshops_fixtures import make_lesson, make_school_request, make_session, person, training_fixture  # noqa: F401
+from tests.factories import make_lesson, make_school_request, make_session, person
 from workshops.models import Registration, SchoolBookingRequest, Session
 from workshops.services import booking
 

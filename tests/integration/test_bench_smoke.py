@@ -7,7 +7,7 @@ import sys
 import pytest
 from django.conf import settings
 
-from tests.conftest import service_unavailable
+from tests.services import service_unavailable
 
 pytestmark = pytest.mark.integration
 

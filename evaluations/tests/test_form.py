@@ -9,7 +9,7 @@ from django.utils import translation
 
 from evaluations.models import EvaluationAnswer, EvaluationFactor
 from evaluations.services import evaluation as service
-from tests.test_evaluation_support import full_post, make_session, make_training, register
+from evaluations.tests.support import full_post, make_session, make_training, register
 from workshops.models import Registration
 from workshops.tokens import make_token
 

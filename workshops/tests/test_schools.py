@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from tests.test_workshops_fixtures import make_lesson
+from tests.factories import make_lesson
 from workshops.models import SchoolBookingRequest, Session
 from workshops.services import schools
 from workshops.tokens import make_token
