@@ -54,7 +54,7 @@ format: $(STAMP)
 test: install compilemessages
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports
-	$(VENV)/bin/pytest -m "not slow" $(PYTEST_ARGS)
+	@PY=$(PY) bash scripts/with-test-services.sh $(VENV)/bin/pytest -m "not slow" $(PYTEST_ARGS)
 
 test-slow: install compilemessages
 	FUZZ_PROFILE=slow $(VENV)/bin/pytest -m slow -s $(PYTEST_ARGS)
