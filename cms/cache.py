@@ -51,7 +51,7 @@ class OncePerInterval(logging.Filter):
 
 
 def _cache():
-    return caches[getattr(settings, "PAGE_CACHE_ALIAS", "default")]
+    return caches[settings.PAGE_CACHE_ALIAS]
 
 
 def generation() -> int:
@@ -102,7 +102,7 @@ def _key(request) -> str:
 
 
 def _request_is_cacheable(request) -> bool:
-    if request.method not in ("GET", "HEAD") or not getattr(settings, "PAGE_CACHE_ENABLED", True):
+    if request.method not in ("GET", "HEAD") or not settings.PAGE_CACHE_ENABLED:
         return False
     if settings.SESSION_COOKIE_NAME in request.COOKIES:
         return False  # logged-in users and visitors with messages get fresh pages
@@ -148,7 +148,7 @@ class PageCacheMiddleware:
             if hasattr(response, "render") and not response.is_rendered:
                 response.render()
             try:
-                _cache().set(key, response, timeout=getattr(settings, "PAGE_CACHE_SECONDS", 600))
+                _cache().set(key, response, timeout=settings.PAGE_CACHE_SECONDS)
             except Exception as exc:
                 logger.warning("page cache not stored: %s", type(exc).__name__)
             response[CACHED_HEADER] = "miss"

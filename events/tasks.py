@@ -53,7 +53,7 @@ def purge_outbox() -> int:
     """Nightly (beat): blank addresses and texts of finished mail after PURGE_PERSONAL_DATA_AFTER_DAYS."""
     from events.services.outbox import purge
 
-    return purge(getattr(settings, "PURGE_PERSONAL_DATA_AFTER_DAYS", 90))
+    return purge(settings.PURGE_PERSONAL_DATA_AFTER_DAYS)
 
 
 @shared_task(name="events.send_batch", **MAIL_TASK_OPTIONS)

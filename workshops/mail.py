@@ -100,7 +100,7 @@ def _organisation_name() -> str:
     import time
 
     # kept a minute (MAIL_SETTINGS_CACHE_SECONDS) per process: no two queries per mail; a save here forgets it
-    seconds = getattr(settings, "MAIL_SETTINGS_CACHE_SECONDS", 60)
+    seconds = settings.MAIL_SETTINGS_CACHE_SECONDS
     if _ORGANISATION_NAME and time.monotonic() - _ORGANISATION_NAME[0] < seconds:
         return _ORGANISATION_NAME[1]
     from django.apps import apps
@@ -155,7 +155,7 @@ def training_material(session, language: str, cache: dict | None = None) -> dict
     key = (training_id, language)
     if cache is not None and key in cache:
         return cache[key]
-    seconds = getattr(settings, "MAIL_SETTINGS_CACHE_SECONDS", 60)
+    seconds = settings.MAIL_SETTINGS_CACHE_SECONDS
     shared_key = MATERIAL_CACHE_KEY.format(training_id, language)
     material = None
     if training_id and seconds > 0:

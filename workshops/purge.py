@@ -41,7 +41,7 @@ def anonymised_email() -> str:
 
 
 def purge_after_days() -> int:
-    return int(getattr(settings, "PURGE_PERSONAL_DATA_AFTER_DAYS", 90))
+    return int(settings.PURGE_PERSONAL_DATA_AFTER_DAYS)
 
 
 @dataclass

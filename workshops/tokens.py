@@ -9,10 +9,10 @@ from django.core import signing
 
 # How long each kind of link stays valid (seconds); the manage link lives until well after the session.
 MAX_AGE = {
-    "manage": getattr(settings, "TOKEN_MAX_AGE_MANAGE", 60 * 60 * 24 * 365),
-    "homework": getattr(settings, "TOKEN_MAX_AGE_HOMEWORK", 60 * 60 * 24 * 365),
-    "evaluation": getattr(settings, "TOKEN_MAX_AGE_EVALUATION", 60 * 60 * 24 * 180),
-    "school": getattr(settings, "TOKEN_MAX_AGE_SCHOOL", 60 * 60 * 24 * 60),
+    "manage": settings.TOKEN_MAX_AGE_MANAGE,
+    "homework": settings.TOKEN_MAX_AGE_HOMEWORK,
+    "evaluation": settings.TOKEN_MAX_AGE_EVALUATION,
+    "school": settings.TOKEN_MAX_AGE_SCHOOL,
 }
 
 VALID, INVALID, EXPIRED = "valid", "invalid", "expired"

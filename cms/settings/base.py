@@ -18,7 +18,9 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 DATABASES = {
     "default": dj_database_url.parse(
         env("DATABASE_URL", f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
-        conn_max_age=env_int("DB_CONN_MAX_AGE", 0),
+        # connections stay open between requests (every mode; production most of all), checked before reuse
+        conn_max_age=env_int("DB_CONN_MAX_AGE", 60),
+        conn_health_checks=True,
     )
 }
 USING_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")
@@ -37,12 +39,8 @@ INSTALLED_APPS = [
     "events",
     "workshops",
     "evaluations",
-    "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
-    "wagtail.contrib.sitemaps",
-    "wagtail.contrib.routable_page",
-    "wagtail.embeds",
     "wagtail.sites",
     "wagtail.users",
     "wagtail.snippets",
@@ -59,7 +57,6 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
-    "django.contrib.sitemaps",
 ]
 if USING_POSTGRES:
     INSTALLED_APPS.append("django.contrib.postgres")
@@ -177,6 +174,7 @@ DJANGO_REDIS_LOGGER = "cms.cache.unavailable"
 # Anonymous page views are cached per language and path; any content change empties the cache (cms/cache.py).
 PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE_ENABLED", True)
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)
+PAGE_CACHE_ALIAS = "default"
 
 # --- Mail --------------------------------------------------------------------------------------------------
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
@@ -189,6 +187,8 @@ EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Qpido <no-reply@qpido.nl>")
 SERVER_EMAIL = env("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+# The Date header in the organisation's time zone (+0100/+0200), not "-0000" (time zone unknown).
+EMAIL_USE_LOCALTIME = True
 MAIL_FOLDER = Path(env("MAIL_FOLDER", str(VAR_DIR / "mail")))
 # Mail rules, the organisation name and a training's mail texts are cached this long; saving them forgets at once.
 MAIL_SETTINGS_CACHE_SECONDS = env_int("MAIL_SETTINGS_CACHE_SECONDS", 60)
@@ -239,6 +239,13 @@ CELERY_BEAT_SCHEDULE: dict = {
 }
 CELERY_IMPORTS = ["workshops.purge"]
 PURGE_PERSONAL_DATA_AFTER_DAYS = env_int("PURGE_PERSONAL_DATA_AFTER_DAYS", 90)
+# How long the personal links in mail stay valid, in seconds (workshops/tokens.py).
+TOKEN_MAX_AGE_MANAGE = env_int("TOKEN_MAX_AGE_MANAGE", 60 * 60 * 24 * 365)
+TOKEN_MAX_AGE_HOMEWORK = env_int("TOKEN_MAX_AGE_HOMEWORK", 60 * 60 * 24 * 365)
+TOKEN_MAX_AGE_EVALUATION = env_int("TOKEN_MAX_AGE_EVALUATION", 60 * 60 * 24 * 180)
+TOKEN_MAX_AGE_SCHOOL = env_int("TOKEN_MAX_AGE_SCHOOL", 60 * 60 * 24 * 60)
+# Days after a session's end during which its evaluation form takes answers (evaluations/services/evaluation.py).
+EVALUATION_OPEN_DAYS = env_int("EVALUATION_OPEN_DAYS", 14)
 # Seconds a registration waits for its session's booking lock (PostgreSQL lock_timeout) before the visitor is asked
 # to send the form again (workshops/services/booking.py).
 BOOKING_LOCK_TIMEOUT = env_float("BOOKING_LOCK_TIMEOUT", 5.0)

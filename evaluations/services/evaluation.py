@@ -32,7 +32,7 @@ from evaluations.models import (
     GroupResult,
 )
 
-OPEN_DAYS_AFTER_SESSION = getattr(settings, "EVALUATION_OPEN_DAYS", 14)
+OPEN_DAYS_AFTER_SESSION = settings.EVALUATION_OPEN_DAYS
 MAX_ITEMS_PER_COLUMN = 25
 MAX_ACTIONS = 15
 ROOM_SALT = "workshops.evaluation.room"

@@ -201,7 +201,7 @@ def hand_over(ids: list[int]) -> int:
     for the `hand_over` task that the first publish scheduled for the end of the window: one message for the
     whole burst instead of one per registration. Nothing waits longer than the window, and the sweep is the net
     under everything (a row not handed over stays queued)."""
-    window = int(getattr(settings, "OUTBOX_HAND_OVER_WINDOW", 1))  # whole seconds: a cache expiry
+    window = int(settings.OUTBOX_HAND_OVER_WINDOW)  # whole seconds: a cache expiry
     if window > 0:
         try:
             first = cache.add(HAND_OVER_KEY, 1, timeout=window)
@@ -348,7 +348,7 @@ def sender() -> str:
     at most once a minute per process (MAIL_SETTINGS_CACHE_SECONDS), as the mail context reads the organisation
     name: profiled, the two queries cost a batch of 50 mails about 2.5 ms."""
     global _SENDER
-    seconds = getattr(settings, "MAIL_SETTINGS_CACHE_SECONDS", 60)
+    seconds = settings.MAIL_SETTINGS_CACHE_SECONDS
     if _SENDER is not None and time.monotonic() - _SENDER[0] < seconds:
         return _SENDER[1]
     value = _read_sender()

@@ -22,7 +22,7 @@ CACHE_KEY = "events:mail-rules:v1"
 
 
 def _seconds() -> int:
-    return int(getattr(settings, "MAIL_SETTINGS_CACHE_SECONDS", 60))
+    return int(settings.MAIL_SETTINGS_CACHE_SECONDS)
 
 
 def _from_database() -> list[MailRule]:
