@@ -32,6 +32,7 @@ class Trigger:
     SESSION_CANCELLED = "session_cancelled"
     REGISTRATION_CANCELLED = "registration_cancelled"  # the participant cancelled their own place
     DEMOTED = "moved_to_waitlist"  # the capacity was lowered: back on the waiting list
+    SESSION_CHANGED = "session_changed"  # start, end, place, meeting link or language changed: old → new
     SCHOOL_PROPOSAL = "school_proposal_made"
     SCHOOL_REQUEST_RECEIVED = "school_request_received"  # to the school: we have your request
     SCHOOL_REQUEST_NEW = "school_request_new"  # to the coordinators: a school asks for a lesson
@@ -45,6 +46,7 @@ class Trigger:
         SESSION_CANCELLED,
         REGISTRATION_CANCELLED,
         DEMOTED,
+        SESSION_CHANGED,
         SCHOOL_PROPOSAL,
         SCHOOL_REQUEST_RECEIVED,
         SCHOOL_REQUEST_NEW,
@@ -174,4 +176,7 @@ PLACEHOLDERS = {
     "lesson": _("title of the requested lesson (school requests)"),
     "town": _("town of the school (school requests)"),
     "admin_url": _("link to the request in the admin (mail to coordinators)"),
+    "changes": _("what changed in the session, old → new, one line each (session changed)"),
+    "calendar_note": _("a sentence about the attached calendar file, empty when there is none"),
+    "preparation": _("when the preparation is sent: on a given date, or at once for a late registration"),
 }

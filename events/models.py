@@ -127,6 +127,7 @@ class MailRule(models.Model):
         (Trigger.SESSION_CANCELLED, _("session cancelled")),
         (Trigger.REGISTRATION_CANCELLED, _("registration cancelled by the participant")),
         (Trigger.DEMOTED, _("moved back to the waiting list (capacity lowered)")),
+        (Trigger.SESSION_CHANGED, _("session changed (time, place, link or language)")),
         (Trigger.SCHOOL_REQUEST_RECEIVED, _("school request received (to the school)")),
         (Trigger.SCHOOL_REQUEST_NEW, _("school request received (to the coordinators)")),
         (Trigger.SCHOOL_PROPOSAL, _("school proposal made")),
@@ -171,6 +172,14 @@ class MailRule(models.Model):
     )
     is_active = models.BooleanField(_("active"), default=True)
     checked_until = models.DateTimeField(_("checked until"), null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(
+        _("created at"),
+        null=True,
+        blank=True,
+        default=timezone.now,
+        editable=False,
+        help_text=_("A timed rule mails moments from here on: a new rule does not mail sessions of the past."),
+    )
 
     panels = [
         FieldRowPanel([FieldPanel("key"), FieldPanel("name")]),
