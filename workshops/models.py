@@ -58,6 +58,11 @@ class Session(models.Model):
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.SCHEDULED)
     is_public = models.BooleanField(_("public"), default=True, help_text=_("School sessions are private."))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # raised on every change participants are told about (rescheduled, cancelled): calendar apps replace an entry
+    # with the same UID and a higher SEQUENCE
+    sequence = models.PositiveIntegerField(_("calendar revision"), default=0, editable=False)
+    # raised when the start moves to another day: the mail planned before the start goes out again for the new date
+    reminder_round = models.PositiveSmallIntegerField(_("reminder round"), default=0, editable=False)
 
     class Meta:
         verbose_name = _("session")

@@ -87,6 +87,14 @@ class TrainingPage(BilingualPreviewMixin, Page):
         features=ONLINE_RULE_FEATURES,
         help_text=_("E.g. full name as user name, microphone muted and camera on, questions in the chat."),
     )
+    calendar_shows_title = models.BooleanField(
+        _("title in calendar entries"),
+        default=False,
+        help_text=_(
+            "Off: participants' calendars show a neutral title (\"Qpido session\"), because colleagues or family "
+            "may see them. On: they show the title of this training."
+        ),
+    )
 
     content_panels = Page.content_panels + [
         FieldPanel("intro"),
@@ -106,6 +114,7 @@ class TrainingPage(BilingualPreviewMixin, Page):
             heading=_("Preparation"),
         ),
         FieldPanel("online_rules"),
+        FieldPanel("calendar_shows_title"),
     ]
     edit_handler = tabs(content_panels, programme_panels, _("Programme"))
     search_fields = Page.search_fields + [
