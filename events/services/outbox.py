@@ -381,6 +381,29 @@ def _read_sender() -> str:
     return formataddr((name, address)) if name else address
 
 
+_REPLY_TO: tuple[float, list[str]] | None = None
+
+
+def reply_to() -> list[str]:
+    """Reply-To: the organisation's e-mail address from the site settings (a reply reaches people, not the
+    no-reply sender); none when it is not filled in. Read at most once a minute per process, as sender()."""
+    global _REPLY_TO
+    if _REPLY_TO is not None and time.monotonic() - _REPLY_TO[0] < settings.MAIL_SETTINGS_CACHE_SECONDS:
+        return _REPLY_TO[1]
+    value: list[str] = []
+    try:
+        from wagtail.models import Site
+
+        model = apps.get_model("home", "SiteSettings")
+        site = Site.objects.filter(is_default_site=True).first()
+        address = (getattr(model.for_site(site), "email", "") or "").strip() if site else ""
+        value = [address] if address else []
+    except Exception:  # no settings app or table yet: no Reply-To
+        value = []
+    _REPLY_TO = (time.monotonic(), value)
+    return value
+
+
 def _render_row(row: OutboxMail) -> None:
     """Render subject and bodies in the recipient's language, once: the text is stored with the outcome (sent,
     retry or failed) and an earlier attempt's text is kept exactly as first rendered."""
@@ -426,6 +449,7 @@ def _message(row: OutboxMail, from_email: str, backend) -> EmailMultiAlternative
         body=row.body_text,
         from_email=from_email,
         to=[row.to_email],
+        reply_to=reply_to(),
         connection=backend,
         headers={"Message-ID": row.message_id, **_EXTRA_HEADERS},
     )

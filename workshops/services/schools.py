@@ -54,7 +54,7 @@ def create_request(lesson_id: int, data: dict, language: str = "nl") -> SchoolBo
         request = SchoolBookingRequest.objects.create(lesson_id=lesson_id, language=language, **values)
         EventLog.record("school_requested", "school_request", request.pk, lesson=lesson_id)
         scope = f"school_request:{request.pk}"
-        fire(Trigger.SCHOOL_REQUEST_RECEIVED, [school_recipient(request)], scope=scope)
+        fire(Trigger.SCHOOL_REQUEST_RECEIVED, [acknowledgement_recipient(request)], scope=scope)
         coordinators = coordinator_recipients(request)
         if coordinators:
             fire(Trigger.SCHOOL_REQUEST_NEW, coordinators, scope=scope)
@@ -217,6 +217,22 @@ def school_recipient(request: SchoolBookingRequest) -> Recipient:
         }
     return Recipient(
         key=f"school_request:{request.pk}", email=request.email, language=request.language, context=context
+    )
+
+
+def acknowledgement_recipient(request: SchoolBookingRequest) -> Recipient:
+    """The school's contact for the mail that says "we have your request". Anyone can type any address into the
+    public form, so this mail carries no text the visitor typed (no name, school or town), only what the site
+    knows: the lesson and the organisation."""
+    from workshops.mail import _organisation_name
+
+    with translation.override(request.language):
+        lesson = request.lesson.title
+    return Recipient(
+        key=f"school_request:{request.pk}",
+        email=request.email,
+        language=request.language,
+        context={"lesson": lesson, "training": lesson, "organisation": _organisation_name() or "Qpido"},
     )
 
 

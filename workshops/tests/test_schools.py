@@ -200,7 +200,9 @@ def test_a_new_request_is_acknowledged_to_the_school_and_announced_to_the_coordi
     sent = {message.to[0]: message for message in mail.outbox}
     school = sent["K.Jansen@delinde.nl"]
     assert school.subject == "We have received your request"
-    assert "Dear Karin," in school.body and "OBS De Linde" in school.body and "Sexting & Grooming" in school.body
+    # anyone can type any address into the form: the acknowledgement holds nothing the visitor typed
+    assert "Sexting & Grooming" in school.body and school.body.startswith("Hello,")
+    assert not {"Karin", "Linde", "Utrecht"} & set(school.body.replace(",", " ").split())
     assert sent["coby@qpido.example"].subject == "Nieuwe schoolaanvraag"
     assert "uit Utrecht" in sent["coby@qpido.example"].body
     admin_link = reverse("workshops_schoolrequest:inspect", args=[request.pk])
