@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from workshops.ics import feed_ics
+from workshops.mail import organisation_name
 from workshops.models import Session
 
 FEED_HISTORY = timedelta(days=90)
@@ -25,10 +26,14 @@ def training_calendar(request, training_id: int):
     """The public sessions of one live training (recent and upcoming), as a subscribable iCal feed."""
     training_model = apps.get_model("home", "TrainingPage")
     training = get_object_or_404(training_model.objects.live().public(), pk=training_id)
-    sessions = Session.objects.filter(
-        training_id=training.pk, is_public=True, starts_at__gte=timezone.now() - FEED_HISTORY
-    ).select_related("training")
-    name = _("Qpido: %(training)s") % {"training": training.title}
-    response = HttpResponse(feed_ics(sessions, name=name), content_type="text/calendar; charset=utf-8")
+    sessions = (
+        Session.objects.visible()
+        .filter(training_id=training.pk, starts_at__gte=timezone.now() - FEED_HISTORY)
+        .select_related("training")
+    )
+    organisation = organisation_name()
+    name = _("%(organisation)s: %(training)s") % {"organisation": organisation, "training": training.title}
+    content = feed_ics(sessions, organisation=organisation, name=name)
+    response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'inline; filename="training-{training.pk}.ics"'
     return response

@@ -13,12 +13,14 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Case, CharField, Exists, F, OuterRef, Q, Value, When
+from django.db.models.functions import Cast, Concat
 from django.urls import reverse
-from django.utils import formats, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from events.api import Attachment, Audience, Due, Recipient, Trigger, register_context_provider, register_provider
+from workshops.ics import CANCEL, REQUEST, Training, participant_ics
 from workshops.models import Registration, Session
 from workshops.tokens import make_token
 
@@ -117,7 +119,7 @@ def _organisation_name() -> str:
     return name
 
 
-MATERIAL_CACHE_KEY = "workshops:training-material:v2:{}:{}"
+MATERIAL_CACHE_KEY = "workshops:training-material:v3:{}:{}"
 
 
 def forget_training_material(sender=None, instance=None, **kwargs) -> None:
@@ -142,6 +144,7 @@ def _load_material(training, language: str) -> dict:
             "cheat_sheet_url": _document_url(getattr(training, "cheat_sheet", None)) if training else "",
             "online_rules": _rich_text_to_lines(getattr(training, "online_rules", "") if training else "")
             or _default_online_rules(),
+            "calendar_shows_title": bool(getattr(training, "calendar_shows_title", False)) if training else False,
         }
 
 
@@ -205,6 +208,7 @@ def context_for(
             "manage_url": _absolute(reverse("workshops:manage", args=[make_token(registration, "manage")])),
             "evaluation_url": _absolute(reverse("evaluation:answer", args=[make_token(registration, "evaluation")])),
             "organisation": organisation if organisation is not None else (_organisation_name() or "Qpido"),
+            "preparation": preparation_note(session, language),
         }
 
 
@@ -227,26 +231,165 @@ def recipient_by_id(registration) -> Recipient:
     return Recipient(key=f"registration:{registration.pk}", email=registration.email, language=language)
 
 
-def calendar_attachment(registration, language: str) -> Attachment:
-    """The participant's .ics: the training's title and page in their language, the meeting link once confirmed."""
-    from workshops.ics import session_ics
+def organisation_name() -> str:
+    """The organisation's name from the site settings (kept a minute per process), "Qpido" when unset."""
+    return _organisation_name() or "Qpido"
 
-    session = registration.session
-    page = None
-    if session.training_id:
-        material = training_material(session, language)
-        page = {"title": material["training"], "url": material["training_url"]}
+
+def organiser_email() -> str:
+    """The address calendar invitations come from: the mail sender of the site settings."""
+    from email.utils import parseaddr
+
+    from events.services.outbox import sender
+
+    return parseaddr(sender())[1]
+
+
+def calendar_training(session, language: str):
+    """What a calendar entry may show of the session's training, in `language` (see workshops.ics)."""
+    if not session.training_id:
+        return Training()
+    material = training_material(session, language)
+    return Training(
+        title=material["training"],
+        url=material["training_url"],
+        shows_title=bool(material.get("calendar_shows_title")),
+    )
+
+
+def calendar_attachment(registration, language: str, method: str | None = None) -> Attachment:
+    """The participant's .ics in their language: an invitation (REQUEST) or its cancellation (CANCEL)."""
     return Attachment(
         filename="session.ics",
-        content=session_ics(session, registration, language=language, page=page),
+        content=participant_ics(
+            registration,
+            method=method or REQUEST,
+            training=calendar_training(registration.session, language),
+            organisation=organisation_name(),
+            organiser_email=organiser_email(),
+            language=language,
+        ),
         mimetype="text/calendar",
     )
 
 
-def context_at_send_time(recipient_key: str, language: str, scope: str):
+# Which calendar file a mail carries, by its trigger: an invitation (or its update) while the person holds a seat
+# in a session that goes ahead, a cancellation when their place or the session is gone. Reminders, homework and
+# the evaluation carry none.
+INVITING = (Trigger.REGISTRATION_CONFIRMED, Trigger.PROMOTED, Trigger.SESSION_CHANGED)
+CANCELLING = (Trigger.SESSION_CANCELLED, Trigger.REGISTRATION_CANCELLED)
+
+
+def calendar_method(registration, trigger: str | None) -> str | None:
+    session = registration.session
+    holds_seat = registration.status in (R.CONFIRMED, R.ATTENDED) and session.status == Session.Status.SCHEDULED
+    if trigger in CANCELLING:
+        return CANCEL
+    if trigger is None or trigger in INVITING:
+        return REQUEST if holds_seat else None
+    return None
+
+
+def calendar_note(method: str | None, language: str) -> str:
+    with translation.override(language):
+        if method == REQUEST:
+            return str(_("The attached calendar file adds the session to your calendar or updates it there."))
+        if method == CANCEL:
+            return str(_("The attached calendar file removes the session from your calendar."))
+    return ""
+
+
+PREPARATION_RULE = "homework"  # the rule that mails the preparation (podcast and background reading)
+
+
+def preparation_note(session, language: str, now=None) -> str:
+    """When the preparation comes, as the confirmation says it: on the day the homework rule mails it, or at
+    once for someone who registers after that moment. Empty when no such rule is active."""
+    from events.services.outbox import rules_for
+
+    rule = next(
+        (r for r in rules_for(Trigger.BEFORE_START, session.training_key) if r.key == PREPARATION_RULE), None
+    )
+    if rule is None or session.starts_at is None:
+        return ""
+    moment = session.starts_at - rule.offset
+    now = now or timezone.now()
+    with translation.override(language):
+        if moment <= now:
+            if not rule.send_late:
+                return ""
+            return str(
+                _(
+                    "Because the session is soon, you get the preparation (a podcast episode and background "
+                    "reading) right away, in a separate mail."
+                )
+            )
+        day = formats.date_format(moment.astimezone(AMSTERDAM), "l j F")
+        return str(
+            _("On %(day)s we will send you the preparation: a podcast episode and background reading.") % {"day": day}
+        )
+
+
+def _change_lines(registration, occurrence: str, language: str) -> str:
+    """ "What changed" of the session change this mail is about (occurrence "v<revision>"), old → new, one line
+    each, in `language`. The meeting link only for people who hold a seat."""
+    from workshops.models import SessionChange
+
+    revision = occurrence[1:] if occurrence.startswith("v") else ""
+    change = None
+    if revision.isdigit():
+        change = SessionChange.objects.filter(session_id=registration.session_id, sequence=int(revision)).first()
+    if change is None:
+        return ""
+    before, after = change.before, change.after
+    session = registration.session
+    holds_seat = registration.status in (R.CONFIRMED, R.ATTENDED)
+
+    def value(values, name):
+        return values.get(name, _stored_now(session, name))
+
+    def when(values):
+        start = datetime.fromisoformat(value(values, "starts_at"))
+        end = datetime.fromisoformat(value(values, "ends_at"))
+        return f"{_format_start(start, language)}–{formats.time_format(end.astimezone(AMSTERDAM), 'H:i')}"
+
+    def where(values):
+        if value(values, "mode") == Session.Mode.ONLINE:
+            return str(_("Online"))
+        return ", ".join(line.strip() for line in value(values, "address").splitlines() if line.strip())
+
+    languages = dict(Session._meta.get_field("language").choices)
+    lines = []
+    with translation.override(language):
+        if "starts_at" in after or "ends_at" in after:
+            lines.append(_("When: %(old)s → %(new)s") % {"old": when(before), "new": when(after)})
+        if "mode" in after or "address" in after:
+            lines.append(_("Where: %(old)s → %(new)s") % {"old": where(before), "new": where(after)})
+        if "meeting_url" in after and holds_seat and value(after, "mode") == Session.Mode.ONLINE:
+            lines.append(
+                _("Meeting link: %(old)s → %(new)s")
+                % {"old": value(before, "meeting_url") or "–", "new": value(after, "meeting_url")}
+            )
+        if "language" in after:
+            lines.append(
+                _("Language of the session: %(old)s → %(new)s")
+                % {
+                    "old": str(languages.get(value(before, "language"), value(before, "language"))),
+                    "new": str(languages.get(value(after, "language"), value(after, "language"))),
+                }
+            )
+    return "\n".join(f"- {line}" for line in lines)
+
+
+def _stored_now(session, name: str) -> str:
+    value = getattr(session, name)
+    return value.isoformat() if isinstance(value, datetime) else str(value or "")
+
+
+def context_at_send_time(recipient_key: str, language: str, scope: str, trigger: str | None = None, occurrence=""):
     """The event engine's context provider for "registration:<id>" rows (WorkshopsConfig.ready registers it): the
-    placeholder values and, for a person who holds a seat in a session that goes ahead, the calendar file, built
-    now in the row's language. None when the registration no longer exists."""
+    placeholder values and the calendar file the mail's trigger calls for (see `calendar_method`), built now in
+    the row's language. None when the registration no longer exists."""
     _kind, _sep, pk = recipient_key.partition(":")
     if not pk.isdigit():
         return None
@@ -254,10 +397,13 @@ def context_at_send_time(recipient_key: str, language: str, scope: str):
     if registration is None:
         return None
     language = language if language in ("nl", "en") else (registration.language or "nl")
-    attachments = []
-    if registration.status in (R.CONFIRMED, R.ATTENDED) and registration.session.status == Session.Status.SCHEDULED:
-        attachments.append(calendar_attachment(registration, language))
-    return context_for(registration, language), attachments
+    method = calendar_method(registration, trigger)
+    attachments = [calendar_attachment(registration, language, method)] if method else []
+    context = context_for(registration, language)
+    context["calendar_note"] = calendar_note(method, language)
+    if trigger == Trigger.SESSION_CHANGED:
+        context["changes"] = _change_lines(registration, occurrence or "", language)
+    return context, attachments
 
 
 # --- the time provider ------------------------------------------------------------------------------------------
@@ -282,10 +428,40 @@ def _training_id(training_key) -> int | None:
     return int(value) if value.isdigit() else None
 
 
+def _occurrence(trigger: str) -> Value | Case:
+    """The outbox occurrence of a timed rule's mail, per session: mail before the start goes out again when the
+    start moved to another day (`Session.reminder_round`); mail after the end goes out once."""
+    if trigger != Trigger.BEFORE_START:
+        return Value("")
+    return Case(
+        When(session__reminder_round=0, then=Value("")),
+        default=Concat(Value("r"), Cast("session__reminder_round", CharField())),
+        output_field=CharField(),
+    )
+
+
+def _not_queued(rule_key: str):
+    """No outbox row exists yet for (rule, session, registration, occurrence): one probe of the outbox's unique
+    index per candidate."""
+    from events.models import OutboxMail
+
+    return ~Exists(
+        OutboxMail.objects.filter(
+            rule_key=rule_key,
+            scope=Concat(Value("session:"), Cast(OuterRef("session_id"), CharField())),
+            recipient_key=Concat(Value("registration:"), Cast(OuterRef("pk"), CharField())),
+            occurrence=OuterRef("mail_occurrence"),
+        )
+    )
+
+
 class SessionMailProvider:
-    """Answers the minute tick: which registrations a timed rule should mail now. One indexed query per rule:
-    sessions are found by their (indexed) start or end within the tick's window, registrations through the
-    session foreign key, so the cost follows the mail that is due, not the size of the tables."""
+    """Answers the minute tick: which registrations a timed rule should mail now, found by state. A rule's moment
+    (start - offset, or end + offset) has passed, the person is in the rule's audience, and no outbox row exists
+    for (rule, session, person, occurrence): so a session whose end was edited into the past, or a tick that did
+    not run for hours, still gets its mail, once. One query per rule, bounded by time: a session that has not
+    started (before the start), or whose moment lies within the catch-up horizon (after the end). Mail is queued
+    with ids only; the worker builds its text in the person's language when it sends."""
 
     triggers = Trigger.TIMED
 
@@ -296,24 +472,6 @@ class SessionMailProvider:
         elif exclude_training_keys:
             qs = qs.exclude(session__training_id__in=[_training_id(k) for k in exclude_training_keys])
         return qs
-
-    def anything_due(self, specs, now) -> bool:
-        """One indexed look: does any session start or end inside one of these windows, or did anyone register
-        since the earliest window (for "send late" rules)? Lets a tick with nothing due cost one or two queries."""
-        windows = Q()
-        late_since = None
-        for trigger, offset, since, send_late in specs:
-            if trigger == Trigger.BEFORE_START:
-                windows |= Q(starts_at__gt=max(since + offset, now), starts_at__lte=now + offset)
-                if send_late:
-                    late_since = since if late_since is None else min(late_since, since)
-            elif trigger == Trigger.AFTER_END:
-                windows |= Q(ends_at__gt=since - offset, ends_at__lte=now - offset)
-        if windows and Session.objects.filter(windows).exclude(status=Session.Status.CANCELLED).exists():
-            return True
-        if late_since is not None:
-            return Registration.objects.filter(created_at__gt=late_since, created_at__lte=now).exists()
-        return False
 
     def due(
         self,
@@ -326,30 +484,31 @@ class SessionMailProvider:
         since=None,
         send_late=False,
         exclude_training_keys=(),
+        rule_key: str = "",
+        horizon: timedelta | None = None,
+        not_before=None,
     ):
-        since = since or now - timedelta(minutes=5)
+        horizon = horizon if horizon is not None else timedelta(days=settings.MAIL_CATCH_UP_DAYS)
         base = self._base(audience, training_key, exclude_training_keys)
         if trigger == Trigger.BEFORE_START:
-            # moment = start - offset in (since, now], and the session has not started
-            querysets = [
-                base.filter(session__starts_at__gt=max(since + offset, now), session__starts_at__lte=now + offset)
-            ]
-            if send_late:
-                # registered in (since, now] after the moment had passed, session still ahead (created_at is
-                # indexed). Promotions from the waiting list are caught when PROMOTED is fired (see `joined`).
-                querysets.append(
-                    base.filter(
-                        created_at__gt=since,
-                        created_at__lte=now,
-                        session__starts_at__gt=now,
-                        session__starts_at__lte=now + offset,
-                    )
-                )
+            # the moment start - offset has passed and the session has not started
+            qs = base.filter(session__starts_at__gt=now, session__starts_at__lte=now + offset)
+            if not send_late:
+                # only people who were there at the moment; "send late" rules also reach those who came later
+                qs = qs.filter(created_at__lte=F("session__starts_at") - offset)
+            if not_before is not None:
+                qs = qs.filter(session__starts_at__gte=not_before + offset)
         elif trigger == Trigger.AFTER_END:
-            querysets = [base.filter(session__ends_at__gt=since - offset, session__ends_at__lte=now - offset)]
+            # the moment end + offset has passed, within the catch-up horizon
+            earliest = now - horizon
+            if not_before is not None:
+                earliest = max(earliest, not_before)
+            qs = base.filter(session__ends_at__gt=earliest - offset, session__ends_at__lte=now - offset)
         else:
             return []
-        return self._dues(querysets)
+        if rule_key:
+            qs = qs.annotate(mail_occurrence=_occurrence(trigger)).filter(_not_queued(rule_key))
+        return self._dues(qs, trigger)
 
     def joined(self, *, scope: str, recipient_keys, offset: timedelta, audience: str, now):
         """Of these recipients (who just registered or were promoted), those whose moment start - offset has
@@ -364,49 +523,30 @@ class SessionMailProvider:
         qs = self._base(audience, None, ()).filter(
             session_id=int(pk), pk__in=ids, session__starts_at__gt=now, session__starts_at__lte=now + offset
         )
-        return self._dues([qs], ids_only=True)  # called under the session lock: the worker builds the context
+        return self._dues(qs, Trigger.BEFORE_START)  # under the session lock: ids only
 
     def audience_for(self, scope: str, audience: str):
         kind, _sep, pk = scope.partition(":")
         if kind != "session" or not pk.isdigit():
             return []
-        return self._dues([self._base(audience, None, ()).filter(session_id=int(pk))])
+        return self._dues(self._base(audience, None, ()).filter(session_id=int(pk)), None)
 
-    def _registrations(self, querysets):
-        seen = set()
-        for qs in querysets:
-            for registration in (
-                qs.select_related("session", "session__training").order_by("session_id", "id").iterator(chunk_size=1000)
-            ):
-                if registration.pk not in seen:
-                    seen.add(registration.pk)
-                    yield registration
-
-    def _dues(self, querysets, ids_only: bool = False):
-        organisation = None
-        cache: dict = {}
-        for registration in self._registrations(querysets):
-            if ids_only:
-                session = registration.session
-                yield Due(
-                    scope=scope_of(session),
-                    recipient=recipient_by_id(registration),
-                    training_key=f"training:{session.training_id}" if session.training_id else None,
-                )
-                continue
-            if organisation is None:
-                organisation = _organisation_name() or "Qpido"
-            session = registration.session
-            language = registration.language if registration.language in ("nl", "en") else "nl"
+    def _dues(self, qs, trigger: str | None):
+        """Ids only: the key, the address and the language; the worker builds the context when it sends."""
+        rows = (
+            qs.order_by("session_id", "id")
+            .values_list("pk", "email", "language", "session_id", "session__training_id", "session__reminder_round")
+            .iterator(chunk_size=2000)
+        )
+        for pk, email, language, session_id, training_id, reminder_round in rows:
+            occurrence = f"r{reminder_round}" if trigger == Trigger.BEFORE_START and reminder_round else ""
             yield Due(
-                scope=scope_of(session),
+                scope=f"session:{session_id}",
                 recipient=Recipient(
-                    key=f"registration:{registration.pk}",
-                    email=registration.email,
-                    language=language,
-                    context=context_for(registration, language, organisation, cache),
+                    key=f"registration:{pk}", email=email, language=language if language in ("nl", "en") else "nl"
                 ),
-                training_key=f"training:{session.training_id}" if session.training_id else None,
+                training_key=f"training:{training_id}" if training_id else None,
+                occurrence=occurrence,
             )
 
     def summary(self, scope: str, user=None) -> dict | None:

@@ -17,6 +17,13 @@ LANGUAGE_CHOICES = [("nl", _("Dutch")), ("en", _("English"))]
 SHOWN_TZ = zoneinfo.ZoneInfo("Europe/Amsterdam")  # stored in UTC, shown in the organisation's time zone
 
 
+class SessionQuerySet(models.QuerySet):
+    def visible(self):
+        """What visitors may see (lists, feeds, the register page): public sessions whose training page is
+        published. A session under a draft or unpublished training stays private until the training goes live."""
+        return self.filter(is_public=True, training__live=True)
+
+
 class Session(models.Model):
     """One scheduled meeting of a training (public) or of a lesson at a school (private)."""
 
@@ -63,6 +70,8 @@ class Session(models.Model):
     sequence = models.PositiveIntegerField(_("calendar revision"), default=0, editable=False)
     # raised when the start moves to another day: the mail planned before the start goes out again for the new date
     reminder_round = models.PositiveSmallIntegerField(_("reminder round"), default=0, editable=False)
+
+    objects = SessionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("session")
@@ -132,6 +141,29 @@ class Session(models.Model):
     @property
     def training_key(self) -> str | None:
         return f"training:{self.training_id}" if self.training_id else None
+
+
+class SessionChange(models.Model):
+    """What a coordinator changed in a session that its participants are told about (start, end, place, meeting
+    link, language): the values before and after, per calendar revision. The change mail is queued with ids only;
+    the worker reads this row to write "old → new" in each person's language. No personal data."""
+
+    session = models.ForeignKey(Session, verbose_name=_("session"), on_delete=models.CASCADE, related_name="changes")
+    sequence = models.PositiveIntegerField(_("calendar revision"))
+    changed_at = models.DateTimeField(_("changed at"), default=timezone.now)
+    before = models.JSONField(_("before"), default=dict)
+    after = models.JSONField(_("after"), default=dict)
+
+    class Meta:
+        verbose_name = _("session change")
+        verbose_name_plural = _("session changes")
+        ordering = ["session", "sequence"]
+        constraints = [
+            models.UniqueConstraint(fields=["session", "sequence"], name="workshops_session_change_per_revision")
+        ]
+
+    def __str__(self):
+        return f"{self.session_id} · {self.sequence}"
 
 
 class Registration(models.Model):

@@ -18,7 +18,8 @@ from django.views.decorators.http import require_http_methods
 
 from workshops import tokens
 from workshops.forms import RegistrationForm, SchoolRequestForm
-from workshops.ics import feed_ics, session_ics
+from workshops.ics import PUBLISH, feed_ics, participant_ics, public_session_ics
+from workshops.mail import calendar_training, organisation_name, organiser_email
 from workshops.models import Registration, SchoolBookingRequest, Session
 from workshops.services import booking, schools
 
@@ -85,6 +86,8 @@ def register(request, session_id):
             else:
                 return redirect("workshops:registered", token=tokens.make_token(registration, "manage"))
     session = _public_session(session_id)
+    if not session.bookable_page:
+        return _unavailable(request)
     closed = closed or _closed_reason(session)
     if form is None and not closed:
         form = RegistrationForm(initial={"language": translation.get_language() or "nl"})
@@ -96,6 +99,12 @@ def register(request, session_id):
         "seats_left": session.seats_left(),
     }
     return render(request, "workshops/register.html", context, status=200)
+
+
+def _unavailable(request):
+    """A session whose training is not published: say so (without the draft's title), and where to look."""
+    index = apps.get_model("home", "TrainingIndexPage").objects.live().public().first()
+    return render(request, "workshops/session_unavailable.html", {"trainings_url": index.url if index else ""})
 
 
 def _registration_context(registration: Registration) -> dict:
@@ -172,22 +181,33 @@ def cancel(request, token):
 
 
 def manage_ics(request, token):
-    """The participant's own .ics (with the meeting link once confirmed)."""
+    """The participant's own .ics (with the meeting link once confirmed): the entry their invitation mail made,
+    same UID and revision, to import."""
     registration, reason = tokens.load(token, "manage")
     if registration is None:
         return link_problem(request, reason)
-    return _ics_response(session_ics(registration.session, registration), "session.ics")
+    language = translation.get_language() or "nl"
+    content = participant_ics(
+        registration,
+        method=PUBLISH,
+        training=calendar_training(registration.session, language),
+        organisation=organisation_name(),
+        organiser_email=organiser_email(),
+        language=language,
+    )
+    return _ics_response(content, "session.ics")
 
 
 def session_calendar(request, session_id):
-    """One public session as .ics (no meeting link)."""
-    return _ics_response(session_ics(_public_session(session_id)), f"session-{session_id}.ics")
+    """One public session as .ics (no meeting link); only while its training is published."""
+    session = get_object_or_404(Session.objects.visible().select_related("training"), pk=session_id)
+    return _ics_response(public_session_ics(session, organisation=organisation_name()), f"session-{session_id}.ics")
 
 
 def calendar_feed(request):
-    """The public iCal feed: public sessions (recent and upcoming) and campaign weeks."""
+    """The public iCal feed: public sessions of published trainings (recent and upcoming) and campaign weeks."""
     since = timezone.now() - timedelta(days=90)
-    sessions = Session.objects.filter(is_public=True, starts_at__gte=since).select_related("training", "lesson")
+    sessions = Session.objects.visible().filter(starts_at__gte=since).select_related("training")
     campaigns = []
     try:
         campaign_model = apps.get_model("home", "CampaignPage")
@@ -195,7 +215,8 @@ def calendar_feed(request):
         campaign_model = None
     if campaign_model is not None:
         campaigns = campaign_model.objects.live().public()
-    return _ics_response(feed_ics(sessions, campaigns), "calendar.ics", attachment=False)
+    content = feed_ics(sessions, campaigns, organisation=organisation_name())
+    return _ics_response(content, "calendar.ics", attachment=False)
 
 
 def _ics_response(content: bytes, filename: str, attachment: bool = True) -> HttpResponse:

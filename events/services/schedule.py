@@ -1,15 +1,20 @@
-"""Which timed mails are due: the minute tick asks the registered providers, per active rule, for a time window.
+"""Which timed mails are due: the minute tick asks the registered providers, per active rule.
 
-Each rule keeps a watermark (`checked_until`): a tick looks only at moments in (checked_until, now], so the work of a
-tick grows with the mail that is due, not with the number of sessions or registrations. Inserts are idempotent
-(the outbox's dedupe key), so a tick that runs twice or overlaps changes nothing.
+Due mail is found by state: a rule's moment (N hours before the start, N hours after the end) has passed and no
+outbox row exists yet for (rule, scope, recipient, occurrence). So a session whose end is edited into the past, or
+a tick that did not run for hours, still gets its mail, once, within the catch-up horizon (MAIL_CATCH_UP_DAYS,
+by default EVALUATION_OPEN_DAYS). A provider that does not answer by state (it takes no `rule_key`) is asked for
+the window since the rule's last tick (`checked_until`) instead. Inserts are idempotent (the outbox's dedupe key),
+so a tick that runs twice or overlaps changes nothing.
 """
 
 from __future__ import annotations
 
+import inspect
 import logging
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -19,8 +24,12 @@ from events.services import outbox
 
 logger = logging.getLogger("events.schedule")
 
-FIRST_LOOK_BACK = timedelta(hours=1)  # a new rule does not mail moments from long ago
-MAX_LOOK_BACK = timedelta(days=7)  # after a long outage, catch up at most this far
+FIRST_LOOK_BACK = timedelta(hours=1)  # windowed providers: a new rule does not mail moments from long ago
+
+
+def catch_up_horizon() -> timedelta:
+    """How far back a missed moment is still mailed."""
+    return timedelta(days=getattr(settings, "MAIL_CATCH_UP_DAYS", 14))
 
 
 def _windows(rules: list[MailRule], now: datetime) -> list[tuple[MailRule, datetime]]:
@@ -29,10 +38,18 @@ def _windows(rules: list[MailRule], now: datetime) -> list[tuple[MailRule, datet
         if not rule.is_active:
             continue
         since = rule.checked_until or (now - FIRST_LOOK_BACK)
-        since = max(since, now - MAX_LOOK_BACK)
-        if since < now:
-            windows.append((rule, since))
+        since = max(since, now - catch_up_horizon())
+        windows.append((rule, min(since, now)))
     return windows
+
+
+def _by_state(provider) -> bool:
+    """Whether the provider finds due mail by state (its `due` takes `rule_key`)."""
+    try:
+        parameters = inspect.signature(provider.due).parameters
+    except (TypeError, ValueError):
+        return False
+    return "rule_key" in parameters or any(p.kind == p.VAR_KEYWORD for p in parameters.values())
 
 
 def _overrides(rules: list[MailRule]) -> dict[tuple[str, str], tuple[str, ...]]:
@@ -51,11 +68,13 @@ def due_rows(windows, overrides, now: datetime) -> list:
         mine = [(rule, since) for rule, since in windows if rule.trigger in triggers]
         if not mine:
             continue
+        by_state = _by_state(provider)
         anything_due = getattr(provider, "anything_due", None)
         specs = [(rule.trigger, rule.offset, since, rule.send_late) for rule, since in mine]
-        if anything_due is not None and not anything_due(specs, now):
+        if not by_state and anything_due is not None and not anything_due(specs, now):
             continue  # one cheap indexed look instead of a query per rule when nothing is due
         for rule, since in mine:
+            state = {"rule_key": rule.key, "horizon": catch_up_horizon(), "not_before": rule.created_at}
             for due in provider.due(
                 trigger=rule.trigger,
                 offset=rule.offset,
@@ -65,14 +84,16 @@ def due_rows(windows, overrides, now: datetime) -> list:
                 since=since,
                 send_late=rule.send_late,
                 exclude_training_keys=() if rule.training_key else overrides.get((rule.key, rule.trigger), ()),
+                **(state if by_state else {}),
             ):
                 rows.append(outbox.build_row(rule, due.scope, due.recipient, due.occurrence))
     return rows
 
 
 def tick(now: datetime | None = None) -> dict:
-    """The minute tick: timed rules → outbox rows for (checked_until, now]; then hand over queued rows that are
-    due (new or waiting for a retry). Rules are locked (skip locked) so overlapping ticks do not do work twice."""
+    """The minute tick: timed rules → outbox rows for every mail that is due and not queued yet; then hand over
+    queued rows that are due (new or waiting for a retry). Rules are locked (skip locked) so overlapping ticks do
+    not do work twice."""
     now = now or timezone.now()
     created = 0
     with transaction.atomic():

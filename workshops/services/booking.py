@@ -114,6 +114,9 @@ def _locked_session(session_id: int) -> Session:
         raise
 
 
+lock_session = _locked_session  # for the other session services (workshops.services.sessions)
+
+
 def _seats_left(session: Session) -> int | None:
     if session.capacity is None:
         return None
@@ -280,7 +283,8 @@ def cancel_session(session_id: int) -> int:
         if session.status == Session.Status.CANCELLED:
             return 0
         session.status = Session.Status.CANCELLED
-        session.save(update_fields=["status"])
+        session.sequence += 1  # the calendar files of the cancellation replace every earlier one
+        session.save(update_fields=["status", "sequence"])
         active = list(Registration.objects.filter(session_id=session.pk, status__in=Registration.ACTIVE))
         Registration.objects.filter(pk__in=[r.pk for r in active]).update(
             status=Registration.Status.CANCELLED, cancelled_at=timezone.now()

@@ -11,11 +11,13 @@ register = template.Library()
 
 @register.inclusion_tag("workshops/includes/session_list.html", takes_context=True)
 def upcoming_sessions(context, training=None, limit=10):
-    """Upcoming public, scheduled sessions (of one training, or of all) with seats left or "waiting list"."""
+    """Upcoming public, scheduled sessions of published trainings (of one training, or of all) with seats left or
+    "waiting list". A draft training's sessions stay private, also on the draft's own preview."""
     from workshops.models import Registration, Session
 
     sessions = (
-        Session.objects.filter(is_public=True, status=Session.Status.SCHEDULED, starts_at__gte=timezone.now())
+        Session.objects.visible()
+        .filter(status=Session.Status.SCHEDULED, starts_at__gte=timezone.now())
         .select_related("training")
         .annotate(taken=Count("registrations", filter=Q(registrations__status__in=Registration.HOLDS_SEAT)))
     )

@@ -49,8 +49,8 @@ def test_english_registration_gets_an_english_confirmation_with_a_valid_ics(clie
     event = ics_event(message)
     assert event.decoded("dtstart") == session.starts_at
     assert event.decoded("dtend") == session.ends_at
-    assert str(event["summary"]) == "Sexting training"  # the English title of the training
-    assert str(event["url"]) == "http://testserver/en/training-sexting/"  # its English page
+    assert str(event["summary"]) == "Qpido session"  # neutral by default: colleagues may see the calendar
+    assert "url" not in event and "Sexting" not in event.to_ical().decode()
     assert session.meeting_url in str(event["description"])
 
 
@@ -59,8 +59,19 @@ def test_dutch_registration_gets_a_dutch_confirmation(session):
     message = send_all()[0]
     assert message.subject == "Je aanmelding is bevestigd"
     assert "Beste Daan" in message.body
-    assert str(ics_event(message)["summary"]) == "Training sexting"
-    assert str(ics_event(message)["url"]) == "http://testserver/training-sexting/"
+    assert str(ics_event(message)["summary"]) == "Bijeenkomst Qpido"
+
+
+def test_a_training_that_shows_its_title_names_it_in_the_calendar_in_each_language(session, training):
+    training.calendar_shows_title = True
+    training.save_revision().publish()
+    booking.register(session.pk, person(1, name="Daan de Boer", language="nl"))
+    booking.register(session.pk, person(2, name="Emma Smith", language="en"))
+    by_person = {m.to[0]: ics_event(m) for m in send_all()}
+    assert str(by_person["person1@example.org"]["summary"]) == "Training sexting"
+    assert str(by_person["person1@example.org"]["url"]) == "http://testserver/training-sexting/"
+    assert str(by_person["person2@example.org"]["summary"]) == "Sexting training"  # the English title
+    assert str(by_person["person2@example.org"]["url"]) == "http://testserver/en/training-sexting/"  # its page
 
 
 def test_waitlisted_person_is_told_so_without_calendar_or_meeting_link(session):
