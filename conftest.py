@@ -15,6 +15,15 @@ def pytest_sessionstart(session):
     call_command("compile_catalogues", verbosity=0)
 
 
+@pytest.fixture(autouse=True)
+def _fresh_process_memo():
+    """Every test starts without the Site, settings or menu that an earlier test's rolled-back content left in the
+    process memo (cms.cache)."""
+    from cms.cache import forget_process_state
+
+    forget_process_state()
+
+
 @pytest.fixture
 def redis_url():
     url = settings.CELERY_BROKER_URL

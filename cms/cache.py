@@ -1,8 +1,19 @@
-"""A page cache for anonymous visitors, keyed by language and path, emptied whenever content changes.
+"""The page cache and the process memo, both valid for one content generation.
 
-Only Wagtail page responses are cached (never the admin, forms that set cookies, previews or logged-in users).
-Invalidation is a generation counter: publishing, unpublishing, moving or deleting a page, or saving a
-snippet, setting, session or registration bumps it, so the next request of every page renders afresh.
+* **Page cache**: anonymous views of Wagtail pages (GET or HEAD, no session or messages cookie, not the admin, not
+  a preview) are stored with every header the middleware stack gave them, per scheme, host, path with query string
+  and language (taken from the path, as LocaleMiddleware decides it with ``prefix_default_language=False``).
+  `PageCacheMiddleware` is the first middleware, so a cached page is answered before sessions, CSRF, messages and
+  the rest run. Never stored: a response that sets a cookie, holds a CSRF token or a CSP nonce, is private or
+  no-store, is not a 200, or comes from any other view than Wagtail's.
+* **Process memo** (`remember`): what every page needs and rarely changes (the Site for a host with its root page,
+  the site root paths, the site settings, the menu per language, the help and contact pages) is kept in each
+  process instead of being read from the database per request.
+* **Generation**: one counter in the cache. Publishing, unpublishing, moving or deleting a page, or saving a
+  snippet, setting, session or registration bumps it (and again when the transaction commits), which empties both
+  at once in every process: each request reads the counter once (a page-cache lookup in the same round trip).
+  When the cache server cannot be reached nothing is cached or remembered and every request renders afresh; a
+  change made during such an outage shows everywhere within ``PAGE_CACHE_SECONDS`` at the latest.
 """
 
 import hashlib
@@ -11,15 +22,21 @@ import time
 
 from django.conf import settings
 from django.core.cache import caches
+from django.core.exceptions import DisallowedHost
+from django.core.signals import setting_changed
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
+from django.http import HttpResponse
 from django.utils import translation
 
 logger = logging.getLogger(__name__)
 GENERATION_KEY = "pagecache:generation"
+PAGE_KEY_PREFIX = "pagecache:page:"
 CACHED_HEADER = "X-Page-Cache"
 # Apps whose saved rows can change what a page shows.
 INVALIDATING_APPS = {"home", "workshops", "wagtailcore", "wagtailimages", "wagtaildocs", "taggit"}
+MESSAGES_COOKIE = "messages"  # django.contrib.messages' cookie storage: the page would show (and use up) them
+NOT_A_PAGE_LIMIT = 4096
 
 
 class OncePerInterval(logging.Filter):
@@ -54,18 +71,101 @@ def _cache():
     return caches[settings.PAGE_CACHE_ALIAS]
 
 
-def generation() -> int:
-    value = _cache().get(GENERATION_KEY)
-    if value is None:
-        _cache().add(GENERATION_KEY, 1, timeout=None)
-        value = _cache().get(GENERATION_KEY) or 1
-    return int(value)
+# --- The generation -----------------------------------------------------------------------------------------
+
+
+def _fresh_generation() -> int:
+    """A start value that an earlier counter never reached: a flushed or restarted cache server (or an evicted
+    counter) must not bring back pages or memos stored under an old number."""
+    return time.time_ns() // 1_000_000
+
+
+def _generation_from(value) -> int | None:
+    """The generation, given what a read of GENERATION_KEY returned; None when the cache cannot be reached."""
+    if value is not None:
+        return int(value)
+    fresh = _fresh_generation()
+    try:
+        added = _cache().add(GENERATION_KEY, fresh, timeout=None)
+        if added is None:  # django-redis with IGNORE_EXCEPTIONS: the server did not answer
+            return None
+        if added:
+            return fresh
+        value = _cache().get(GENERATION_KEY)  # another process started the counter just now
+    except Exception as exc:  # a backend that raises instead
+        logger.warning("page cache unavailable: %s", type(exc).__name__)
+        return None
+    return None if value is None else int(value)
+
+
+def generation() -> int | None:
+    """The current content generation, or None when the cache server cannot be reached."""
+    try:
+        value = _cache().get(GENERATION_KEY)
+    except Exception as exc:
+        logger.warning("page cache unavailable: %s", type(exc).__name__)
+        return None
+    return _generation_from(value)
+
+
+def request_generation(request) -> int | None:
+    """The generation as this request first read it: one cache read per request, however many memos it uses."""
+    if request is None:
+        return generation()
+    try:
+        return request._content_generation
+    except AttributeError:
+        request._content_generation = value = generation()
+        return value
+
+
+# --- The process memo ---------------------------------------------------------------------------------------
+
+
+class ProcessMemo:
+    """Values this process keeps for one generation (and at most PAGE_CACHE_SECONDS, should a change have been
+    made while the cache server was unreachable). Threads share it; its state is replaced as a whole, never
+    patched, so a value is only ever served with the generation it was built under."""
+
+    def __init__(self):
+        self.clear()
+
+    def clear(self) -> None:
+        self._state = (None, 0.0, {})
+
+    def get(self, request, key, build):
+        current = request_generation(request)
+        if current is None:
+            return build()
+        generation_, since, values = self._state
+        now = time.monotonic()
+        if generation_ != current or now - since > settings.PAGE_CACHE_SECONDS:
+            values = {}
+            self._state = (current, now, values)
+        try:
+            return values[key]
+        except KeyError:
+            pass
+        value = values[key] = build()
+        return value
+
+
+memo = ProcessMemo()
+
+
+def remember(request, key, build):
+    """`build()`, kept in this process until content changes (see the module docstring). Values are shared by
+    every request and thread of the process: never change them."""
+    return memo.get(request, key, build)
+
+
+# --- Invalidation -------------------------------------------------------------------------------------------
 
 
 def invalidate(**kwargs) -> None:
-    """Every cached page becomes stale at once, and again when the surrounding transaction commits: a page
-    rendered between the change and its commit (still showing the old content) is not served after it. A cache
-    that cannot be reached never stops a save."""
+    """Every cached page and remembered value becomes stale at once, and again when the surrounding transaction
+    commits: a page rendered between the change and its commit (still showing the old content) is not served
+    after it. A cache that cannot be reached never stops a save."""
     _bump()
     connection = transaction.get_connection()
     if connection.in_atomic_block and not any(func is _bump for _sids, func, _robust in connection.run_on_commit):
@@ -73,11 +173,12 @@ def invalidate(**kwargs) -> None:
 
 
 def _bump() -> None:
+    memo.clear()  # this process at once, even without a cache server; the others through the counter
     try:
         try:
             _cache().incr(GENERATION_KEY)
         except ValueError:
-            _cache().set(GENERATION_KEY, 2, timeout=None)
+            _cache().set(GENERATION_KEY, _fresh_generation(), timeout=None)
     except Exception as exc:  # the cache server is down: pages expire by PAGE_CACHE_SECONDS
         logger.warning("page cache not invalidated: %s", type(exc).__name__)
 
@@ -96,60 +197,138 @@ def connect_signals() -> None:
     post_delete.connect(_on_model_change, dispatch_uid="pagecache-post-delete")
 
 
-def _key(request) -> str:
-    raw = f"{request.get_host()}|{request.get_full_path()}|{translation.get_language()}"
-    return f"pagecache:{generation()}:{hashlib.sha256(raw.encode()).hexdigest()}"
+# --- The Site of a request ----------------------------------------------------------------------------------
+
+
+def _find_site(request):
+    from wagtail.models import Site
+
+    site = Site.find_for_request(request)
+    if site is not None:
+        _ = site.root_page.specific  # routing starts at the specific root page: kept with the site
+    return site
+
+
+def install_site(request) -> None:
+    """Give Wagtail the remembered Site for this host and port (with its specific root page) and the site root
+    paths, which it would otherwise read per request (``Site.find_for_request`` keeps its answer on the request
+    as ``_wagtail_site``, page URLs keep the root paths as ``_wagtail_cached_site_root_paths``)."""
+    from django.http.request import split_domain_port
+    from wagtail.models import Site
+
+    hostname = split_domain_port(request._get_raw_host())[0]
+    request._wagtail_site = remember(request, ("site", hostname, request.get_port()), lambda: _find_site(request))
+    request._wagtail_cached_site_root_paths = remember(request, "site-root-paths", Site.get_site_root_paths)
+
+
+# --- The page cache -----------------------------------------------------------------------------------------
+
+_not_pages: dict[str, None] = {}  # paths this process saw answered by another view than Wagtail's
+
+
+def _skipped_prefixes() -> tuple[str, ...]:
+    return (*settings.ADMIN_PATH_PREFIXES, settings.STATIC_URL, settings.MEDIA_URL)
 
 
 def _request_is_cacheable(request) -> bool:
     if request.method not in ("GET", "HEAD") or not settings.PAGE_CACHE_ENABLED:
         return False
-    if settings.SESSION_COOKIE_NAME in request.COOKIES:
+    cookies = request.COOKIES
+    if settings.SESSION_COOKIE_NAME in cookies or MESSAGES_COOKIE in cookies:
         return False  # logged-in users and visitors with messages get fresh pages
-    if request.GET.get("preview") or request.path.startswith(("/admin/", "/django-admin/")):
+    path = request.path_info
+    if path in _not_pages or path.startswith(_skipped_prefixes()):
         return False
-    return True
+    return not request.GET.get("preview")
+
+
+def _language(request) -> str:
+    return translation.get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
+
+
+def _page_key(request) -> str:
+    raw = f"{request.scheme}|{request.get_host()}|{request.get_full_path()}|{_language(request)}"
+    return PAGE_KEY_PREFIX + hashlib.sha256(raw.encode()).hexdigest()
 
 
 def _response_is_cacheable(request, response) -> bool:
     match = getattr(request, "resolver_match", None)
+    cache_control = response.get("Cache-Control", "")
     return (
         response.status_code == 200
         and match is not None
         and match.url_name == "wagtail_serve"
         and not response.cookies
         and not response.has_header("Set-Cookie")
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")  # the page holds this visitor's CSRF token
+        and not isinstance(getattr(request, "_csp_nonce", None), str)  # its CSP header holds a one-time nonce
         and response.get("Content-Type", "").startswith("text/html")
         and not getattr(response, "streaming", False)
-        and "no-store" not in response.get("Cache-Control", "")
+        and not any(word in cache_control for word in ("private", "no-store", "no-cache"))
     )
 
 
+def forget_process_state(**kwargs) -> None:
+    """Empty the memo and the list of paths that are not pages (a test's rolled-back content, a changed URLconf)."""
+    memo.clear()
+    _not_pages.clear()
+
+
+setting_changed.connect(forget_process_state, dispatch_uid="pagecache-setting-changed")
+
+
+def _remember_not_a_page(request) -> None:
+    match = getattr(request, "resolver_match", None)
+    if match is not None and match.url_name != "wagtail_serve":
+        if len(_not_pages) >= NOT_A_PAGE_LIMIT:
+            _not_pages.clear()
+        _not_pages[request.path_info] = None
+
+
 class PageCacheMiddleware:
-    """Serves anonymous page views from the cache; place it after LocaleMiddleware."""
+    """Answers anonymous page views from the cache before the rest of the stack runs; place it first.
+
+    Every other request passes through, with the remembered Site installed for Wagtail (not in the admin)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         if not _request_is_cacheable(request):
-            return self.get_response(request)
+            return self._serve(request)
         try:
-            key = _key(request)
-            cached = _cache().get(key)
-        except Exception as exc:  # the cache server is down: serve uncached
+            key = _page_key(request)
+        except DisallowedHost:
+            return self.get_response(request)  # the stack answers it as usual (400)
+        try:
+            found = _cache().get_many([GENERATION_KEY, key])
+        except Exception as exc:  # a backend that raises instead of missing
             logger.warning("page cache unavailable: %s", type(exc).__name__)
-            return self.get_response(request)
-        if cached is not None:
-            cached[CACHED_HEADER] = "hit"
-            return cached
-        response = self.get_response(request)
-        if _response_is_cacheable(request, response):
+            request._content_generation = None
+            return self._serve(request)
+        current = request._content_generation = _generation_from(found.get(GENERATION_KEY))
+        entry = found.get(key)
+        if current is not None and entry is not None and entry[0] == current:
+            _generation, status, headers, content = entry
+            response = HttpResponse(content, status=status, headers=headers)
+            response[CACHED_HEADER] = "hit"
+            return response
+        response = self._serve(request)
+        if current is not None and _response_is_cacheable(request, response):
             if hasattr(response, "render") and not response.is_rendered:
                 response.render()
+            entry = (current, response.status_code, dict(response.items()), response.content)
             try:
-                _cache().set(key, response, timeout=settings.PAGE_CACHE_SECONDS)
+                _cache().set(key, entry, timeout=settings.PAGE_CACHE_SECONDS)
             except Exception as exc:
                 logger.warning("page cache not stored: %s", type(exc).__name__)
             response[CACHED_HEADER] = "miss"
+        return response
+
+    def _serve(self, request):
+        path = request.path_info
+        if path not in _not_pages and not path.startswith(_skipped_prefixes()):
+            install_site(request)
+        response = self.get_response(request)
+        _remember_not_a_page(request)
         return response

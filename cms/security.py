@@ -18,8 +18,11 @@ import logging
 import logging.config
 import re
 
-from csp.middleware import CSPMiddleware
+from csp.constants import HEADER as CSP_HEADER
+from csp.middleware import CheckableLazyObject, CSPMiddleware
+from csp.utils import build_policy
 from django.conf import settings
+from django.core.signals import setting_changed
 from django.http import QueryDict
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
@@ -126,8 +129,54 @@ def is_admin_path(path: str) -> bool:
     return path.startswith(tuple(settings.ADMIN_PATH_PREFIXES))
 
 
+# What a response or view can set to change its policy (django-csp's decorators): such a response gets its header
+# built as django-csp builds it.
+CSP_RESPONSE_ATTRIBUTES = tuple(
+    f"_csp_{name}{suffix}" for name in ("config", "update", "replace", "exempt") for suffix in ("", "_ro")
+)
+_built_policies: dict[bool, str] = {}
+
+
+def built_policy(admin: bool) -> str:
+    """The Content-Security-Policy header for the public site or the admin, built once per process (and again
+    when a test changes the settings), not per response."""
+    try:
+        return _built_policies[admin]
+    except KeyError:
+        policy = build_policy(replace=settings.CONTENT_SECURITY_POLICY_ADMIN if admin else None)
+        _built_policies[admin] = policy
+        return policy
+
+
+def _forget_built_policies(**kwargs) -> None:
+    _built_policies.clear()
+
+
+setting_changed.connect(_forget_built_policies, dispatch_uid="cms-security-csp-built-policies")
+
+
 class ContentSecurityPolicyMiddleware(CSPMiddleware):
-    """django-csp, with ``CONTENT_SECURITY_POLICY_ADMIN`` replacing directives on admin URLs only."""
+    """django-csp, with ``CONTENT_SECURITY_POLICY_ADMIN`` replacing directives on admin URLs only. The two headers
+    are built once (`built_policy`); a response that changes its policy, a page that used a nonce, a report-only
+    policy or excluded prefixes go through django-csp's own per-response building."""
+
+    def process_response(self, request, response):
+        policy = settings.CONTENT_SECURITY_POLICY or {}
+        if (
+            getattr(request, "_csp_nonce", None) is not None
+            or any(hasattr(response, name) for name in CSP_RESPONSE_ATTRIBUTES)
+            or getattr(settings, "CONTENT_SECURITY_POLICY_REPORT_ONLY", None)
+            or policy.get("EXCLUDE_URL_PREFIXES")
+            or (settings.DEBUG and response.status_code in (404, 500))
+        ):
+            return super().process_response(request, response)
+        if CSP_HEADER not in response:
+            header = built_policy(is_admin_path(request.path_info))
+            if header:
+                response[CSP_HEADER] = header
+        # as django-csp: a nonce asked for after the header was written is an error, not a silent gap
+        request.csp_nonce = CheckableLazyObject(self._csp_nonce_post_response)
+        return response
 
     def get_policy_parts(self, request, response, report_only=False):
         parts = super().get_policy_parts(request, response, report_only=report_only)

@@ -7,6 +7,8 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.search import index
 
+from cms.cache import remember
+
 from .. import filter_keys
 from .base import ONLINE_RULE_FEATURES, BilingualPreviewMixin, tabs
 from .snippets import HelpLink, Theme
@@ -30,6 +32,11 @@ class HelpLinksPage(BilingualPreviewMixin, Page):
     class Meta:
         verbose_name = _("help links page")
         verbose_name_plural = _("help links pages")
+
+    @classmethod
+    def for_request(cls, request):
+        """The live help directory that other pages link to, remembered per process until content changes."""
+        return remember(request, "help-page", lambda: cls.objects.live().first())
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

@@ -128,7 +128,7 @@ class LessonPage(BilingualPreviewMixin, Page):
             )
             if themes
             else [],
-            help_page=HelpLinksPage.objects.live().first(),
+            help_page=HelpLinksPage.for_request(request),
             school_request_url=self.school_request_url(),
         )
         return context

@@ -10,6 +10,8 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 from wagtail.url_routing import RouteResult
 
+from cms.cache import remember
+
 from ..blocks import BodyBlock
 from .base import ONLINE_RULE_FEATURES, BilingualPreviewMixin, tabs
 from .campaigns import CampaignPage
@@ -85,9 +87,9 @@ class HomePage(BilingualPreviewMixin, Page):
             campaign=campaign,
             next_campaign=None if campaign else self.next_campaign(),
             featured=featured,
-            help_page=HelpLinksPage.objects.live().first(),
+            help_page=HelpLinksPage.for_request(request),
             help_links=list(HelpLink.objects.all()[:4]),
-            contact_page=ContactPage.objects.live().first(),
+            contact_page=ContactPage.for_request(request),
         )
         return context
 
@@ -155,3 +157,8 @@ class ContactPage(BilingualPreviewMixin, Page):
     class Meta:
         verbose_name = _("contact page")
         verbose_name_plural = _("contact pages")
+
+    @classmethod
+    def for_request(cls, request):
+        """The live contact page that the home page links to, remembered per process until content changes."""
+        return remember(request, "contact-page", lambda: cls.objects.live().first())

@@ -5,6 +5,9 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import StreamField
+from wagtail.models import Site
+
+from cms.cache import remember
 
 from ..blocks import ChatHoursBlock, SocialLinkBlock
 
@@ -57,6 +60,20 @@ class SiteSettings(BaseSiteSetting):
 
     class Meta:
         verbose_name = _("site settings")
+
+    @classmethod
+    def for_request(cls, request):
+        """The settings of the request's site, read once per process until content changes (cms.cache.remember)
+        instead of once per request. Shared between requests: never change the instance you get."""
+        attr_name = cls.get_cache_attr_name()
+        if hasattr(request, attr_name):
+            return getattr(request, attr_name)
+        site = Site.find_for_request(request)
+        if site is None:
+            return super().for_request(request)  # Wagtail's own error
+        instance = remember(request, ("site-settings", site.pk), lambda: cls.for_site(site))
+        setattr(request, attr_name, instance)
+        return instance
 
     @property
     def whatsapp_url(self):

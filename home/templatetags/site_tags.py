@@ -1,5 +1,7 @@
 """Template tags for the site chrome: the language switcher and hreflang alternates."""
 
+from typing import NamedTuple
+
 from django import template
 from django.conf import settings
 from django.urls import translate_url
@@ -43,14 +45,34 @@ def language_links(context):
 
 @register.simple_tag(takes_context=True)
 def site_menu(context):
-    """The live pages directly under the site root that editors marked 'show in menus'."""
+    """The live pages directly under the site root that editors marked 'show in menus', as title and URL in the
+    active language: built once per process, site and language until content changes (cms.cache.remember)."""
     request = context.get("request")
     from wagtail.models import Site
+
+    from cms.cache import remember
 
     site = Site.find_for_request(request) if request is not None else Site.objects.filter(is_default_site=True).first()
     if site is None:
         return []
-    return list(site.root_page.get_children().live().in_menu())
+    language = translation.get_language()
+    return remember(request, ("menu", site.pk, language), lambda: _menu(site, request))
+
+
+def _menu(site, request):
+    pages = site.root_page.get_children().live().in_menu().only(*MENU_COLUMNS)
+    return tuple(MenuItem(page.title, page.get_url(request=request)) for page in pages)
+
+
+class MenuItem(NamedTuple):
+    title: str
+    url: str
+
+
+# a menu entry needs its title and URL in both languages (the translated title falls back to Dutch), not the
+# whole translated page row
+MENU_COLUMNS = ("title", *(f"{field}_{code}" for field in ("title", "url_path") for code, _name in settings.LANGUAGES))
+MENU_COLUMNS += ("url_path", "path", "depth")
 
 
 OG_LOCALES = {"nl": "nl_NL", "en": "en_GB"}
@@ -104,3 +126,31 @@ def weekdays(days):
     if len(numbers) > 2 and numbers == list(range(numbers[0], numbers[-1] + 1)):
         return gettext("%(first)s to %(last)s") % {"first": names[0], "last": names[-1]}
     return get_text_list(names, gettext("and"))
+
+
+# The statements linked from every page's footer, by their Dutch slug under the home page (demo content creates
+# them; editors change their words like any other page).
+FOOTER_SLUGS = ("toegankelijkheid", "privacy")
+
+
+@register.simple_tag(takes_context=True)
+def footer_links(context):
+    """The accessibility and privacy statements that exist and are live, as title and URL in the active language;
+    built once per process, site and language until content changes (cms.cache.remember)."""
+    request = context.get("request")
+    from wagtail.models import Site
+
+    from cms.cache import remember
+
+    site = Site.find_for_request(request) if request is not None else Site.objects.filter(is_default_site=True).first()
+    if site is None:
+        return ()
+    language = translation.get_language()
+    return remember(request, ("footer-links", site.pk, language), lambda: _footer_links(site, request))
+
+
+def _footer_links(site, request):
+    pages = {page.slug_nl: page for page in site.root_page.get_children().live().filter(slug_nl__in=FOOTER_SLUGS)}
+    return tuple(
+        MenuItem(pages[slug].title, pages[slug].get_url(request=request)) for slug in FOOTER_SLUGS if slug in pages
+    )
