@@ -247,10 +247,10 @@ TOKEN_MAX_AGE_EVALUATION = env_int("TOKEN_MAX_AGE_EVALUATION", 60 * 60 * 24 * 18
 TOKEN_MAX_AGE_SCHOOL = env_int("TOKEN_MAX_AGE_SCHOOL", 60 * 60 * 24 * 60)
 # Days after a session's end during which its evaluation form takes answers (evaluations/services/evaluation.py).
 EVALUATION_OPEN_DAYS = env_int("EVALUATION_OPEN_DAYS", 14)
-# Seconds a registration waits for its session's booking lock (PostgreSQL lock_timeout) before the visitor is asked
 # Timed mail whose moment passed unsent (the beat was down, a session's end was edited into the past) still goes
 # out this many days later, once (events/services/schedule.py).
 MAIL_CATCH_UP_DAYS = env_int("MAIL_CATCH_UP_DAYS", EVALUATION_OPEN_DAYS)
+# Seconds a registration waits for its session's booking lock (PostgreSQL lock_timeout) before the visitor is asked
 # to send the form again (workshops/services/booking.py).
 BOOKING_LOCK_TIMEOUT = env_float("BOOKING_LOCK_TIMEOUT", 5.0)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
