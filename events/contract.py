@@ -104,10 +104,19 @@ class TimeProvider(Protocol):
         since: datetime | None = None,
         send_late: bool = False,
         exclude_training_keys: tuple[str, ...] = (),
+        rule_key: str = "",
+        horizon: timedelta | None = None,
+        not_before: datetime | None = None,
     ) -> Iterable[Due]:
-        """Recipients whose moment (start - offset, or end + offset) lies in (since, now] and who are in the
-        audience. With `send_late`, also those who joined in (since, now] after their moment had passed, while the
-        session has not started. A BEFORE_START rule never yields a session that has already started.
+        """Recipients in the audience whose moment (start - offset, or end + offset) lies in (since, now].
+
+        A provider that accepts `rule_key` finds them by state instead: every recipient whose moment has passed
+        (for AFTER_END within `horizon`, MAIL_CATCH_UP_DAYS; for BEFORE_START while the session has not started)
+        and who has no outbox row yet for (rule_key, scope, recipient key, occurrence); moments before
+        `not_before` (when the rule was made) do not count. A tick that did not run for hours, or a session whose
+        end was edited into the past, then still gets its mail, once. Without `send_late` a BEFORE_START rule only
+        reaches people who were there at the moment; with it, also those who joined later, while the session has
+        not started. A BEFORE_START rule never yields a session that has already started.
         `exclude_training_keys` lists trainings that have their own override of this rule.
         Must be one bounded, indexed query, not a loop over every session."""
         ...
@@ -134,9 +143,13 @@ def providers() -> list[TimeProvider]:
 
 
 class ContextProvider(Protocol):
-    def __call__(self, recipient_key: str, language: str, scope: str) -> tuple[dict, list[Attachment]] | None:
+    def __call__(
+        self, recipient_key: str, language: str, scope: str, *, trigger: str | None = None, occurrence: str = ""
+    ) -> tuple[dict, list[Attachment]] | None:
         """The placeholder values and attachments of one recipient, built now in `language`; None when the
-        recipient no longer exists (the mail is then not sent)."""
+        recipient no longer exists (the mail is then not sent). `trigger` and `occurrence` are the mail's (its
+        rule's trigger, e.g. a session change "v3"): they say which attachment the mail needs and which change
+        it is about."""
         ...
 
 

@@ -276,4 +276,12 @@ def sample_context(language: str) -> dict:
             "manage_url": "https://example.org/my-registration",
             "evaluation_url": "https://example.org/evaluation",
             "organisation": "Qpido",
+            "changes": _(
+                "- When: Tuesday 3 March 2026, 19:30–21:30 → Wednesday 4 March 2026, 19:30–21:30\n"
+                "- Where: Online → Stationsplein 1, Utrecht"
+            ),
+            "calendar_note": _("The attached calendar file adds the session to your calendar or updates it there."),
+            "preparation": _(
+                "On Tuesday 24 February we will send you the preparation: a podcast episode and background reading."
+            ),
         }

@@ -427,7 +427,8 @@ def _provided(row: OutboxMail) -> dict | None:
     provider = context_provider(row.recipient_key)
     if provider is None:
         return None
-    built = provider(row.recipient_key, row.language, row.scope)
+    trigger = row.rule.trigger if row.rule is not None else None
+    built = provider(row.recipient_key, row.language, row.scope, trigger=trigger, occurrence=row.occurrence)
     if built is None:
         raise LookupError("the recipient of this mail no longer exists")
     context, attachments = built
