@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from wagtail.models import Page, Site
 
-from home.demo_content import ensure_demo_content
+from home.demo.loader import ensure_demo_content, home_page_fields
 from home.models import HomePage, SiteSettings
 
 DEMO_EDITOR = {"username": "editor", "password": "qpido-demo-2026", "email": "editor@example.org"}
@@ -49,20 +49,7 @@ class Command(BaseCommand):
         for placeholder in root.get_children():
             if placeholder.specific_class is Page:
                 placeholder.delete()  # Wagtail's "Welcome" page (and its Site): our home page replaces both
-        home = HomePage(
-            title_nl="Qpido",
-            title_en="Qpido",
-            slug_nl="home",
-            slug_en="home",
-            intro_nl=(
-                "<p>Liefde, seksualiteit, relaties, diversiteit en grenzen stellen houden jongeren elke dag bezig. "
-                "Wij werken eraan dat kinderen en jongeren veilig seksueel kunnen opgroeien.</p>"
-            ),
-            intro_en=(
-                "<p>Love, sexuality, relationships, diversity and setting boundaries are on young people's minds "
-                "every day. We work so that children and young people can grow up sexually safe.</p>"
-            ),
-        )
+        home = HomePage(slug_nl="home", slug_en="home", **home_page_fields(skip={"help_teaser"}))
         root.add_child(instance=home)
         home.save_revision().publish()
         site = Site.objects.filter(is_default_site=True).first()
