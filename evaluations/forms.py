@@ -261,7 +261,7 @@ class EvaluationForm(forms.Form):
         max_length=ITEM_MAX_LENGTH,
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, suggestion_set=None, **kwargs):
         initial = kwargs.get("initial") or {}
         if initial.get("top_three"):
             for rank, text in enumerate(initial["top_three"], start=1):
@@ -273,7 +273,7 @@ class EvaluationForm(forms.Form):
         for column in FactorColumn:
             columns[f"suggestions_{column}"] = forms.MultipleChoiceField(
                 label=_("Suggestions from the cheat sheet"),
-                choices=suggestion_choices(column),
+                choices=suggestion_choices(column, suggestion_set),  # the training's set (or the default)
                 required=False,
                 widget=forms.CheckboxSelectMultiple,
                 error_messages={"invalid_choice": _("That suggestion does not exist; please tick from the list.")},

@@ -233,12 +233,25 @@ class GroupTopItem(Orderable):
 
 
 class GroupAction(Orderable):
+    class Status(models.TextChoices):
+        """How far the action is, as its owner says in the follow-up (evaluations.board.followup)."""
+
+        UNKNOWN = "", _("not asked yet")
+        DONE = "done", _("done")
+        IN_PROGRESS = "in_progress", _("in progress")
+        NOT_STARTED = "not_started", _("not started")
+        DROPPED = "dropped", _("dropped")
+
     result = ParentalKey(GroupResult, on_delete=models.CASCADE, related_name="actions")
     text = models.CharField(_("action"), max_length=300)
     owner = models.CharField(_("who"), max_length=ITEM_MAX_LENGTH, blank=True)
+    owner_email = models.EmailField(_("e-mail address of the owner (for the follow-up)"), blank=True)
     due_date = models.DateField(_("when"), null=True, blank=True)
+    status = models.CharField(_("follow-up status"), max_length=12, choices=Status.choices, blank=True, default="")
+    status_comment = models.TextField(_("follow-up comment"), blank=True)
+    status_updated_at = models.DateTimeField(_("follow-up answered at"), null=True, blank=True)
 
-    panels = [FieldPanel("text"), FieldPanel("owner"), FieldPanel("due_date")]
+    panels = [FieldPanel("text"), FieldPanel("owner"), FieldPanel("owner_email"), FieldPanel("due_date")]
 
     class Meta(Orderable.Meta):
         verbose_name = _("group action")
@@ -246,3 +259,29 @@ class GroupAction(Orderable):
 
     def __str__(self):
         return self.text
+
+
+# The board, suggestion sets and follow-up live in their own module (registered here so Django finds them).
+from evaluations.board_models import (  # noqa: E402
+    ActionFollowUp,
+    Board,
+    BoardAction,
+    BoardCard,
+    BoardMember,
+    BoardVote,
+    SuggestionItem,
+    SuggestionSet,
+    TrainingTeamTool,
+)
+
+__all__ += [
+    "ActionFollowUp",
+    "Board",
+    "BoardAction",
+    "BoardCard",
+    "BoardMember",
+    "BoardVote",
+    "SuggestionItem",
+    "SuggestionSet",
+    "TrainingTeamTool",
+]

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from evaluations.cheatsheet import set_for_training
 from evaluations.forms import EvaluationForm
 from evaluations.models import EvaluationAnswer
 from evaluations.services import evaluation as service
@@ -91,9 +92,14 @@ def _form_page(request, session, form, *, show_errors, answer=None, saved=False,
     )
 
 
+def _evaluation_form(session, *args, **kwargs):
+    """The form with the suggestion set of the session's training (or the default set)."""
+    return EvaluationForm(*args, suggestion_set=set_for_training(session.training_id), **kwargs)
+
+
 def _handle_new(request, session, *, via, registration=None):
     if request.method == "POST":
-        form = EvaluationForm(request.POST)
+        form = _evaluation_form(session, request.POST)
         if "more_rows" in request.POST:
             return _form_page(request, session, form, show_errors=False)
         if form.is_valid():
@@ -105,7 +111,7 @@ def _handle_new(request, session, *, via, registration=None):
                 return _message(request, _("Not saved"), str(error), status=409, session=session)
             return _remember(request, redirect(_edit_url(saved.edit_key, saved=True)), session, saved.edit_key)
         return _form_page(request, session, form, show_errors=True)
-    return _form_page(request, session, EvaluationForm(), show_errors=False)
+    return _form_page(request, session, _evaluation_form(session), show_errors=False)
 
 
 @never_cache
@@ -173,7 +179,7 @@ def edit(request, token):
         return closed
     edit_link = request.build_absolute_uri(_edit_url(edit_key))
     if request.method == "POST":
-        form = EvaluationForm(request.POST)
+        form = _evaluation_form(session, request.POST)
         if "more_rows" in request.POST:
             return _form_page(request, session, form, show_errors=False, answer=existing, edit_link=edit_link)
         if form.is_valid():
@@ -183,7 +189,7 @@ def edit(request, token):
                 return _message(request, _("Not saved"), str(error), status=409, session=session)
             return _remember(request, redirect(_edit_url(edit_key, saved=True)), session, edit_key)
         return _form_page(request, session, form, show_errors=True, answer=existing, edit_link=edit_link)
-    form = EvaluationForm(initial=service.initial_from_answer(existing))
+    form = _evaluation_form(session, initial=service.initial_from_answer(existing))
     return _form_page(
         request,
         session,

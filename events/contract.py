@@ -38,6 +38,8 @@ class Trigger:
     SCHOOL_REQUEST_NEW = "school_request_new"  # to the coordinators: a school asks for a lesson
     BEFORE_START = "before_start"
     AFTER_END = "after_end"
+    ACTIONS_FOLLOW_UP = "actions_follow_up"  # weeks after a session (per training): how far are the agreed actions?
+    ACTIONS_FOLLOW_UP_REMINDER = "actions_follow_up_reminder"  # N hours after it, when nobody answered
 
     IMMEDIATE = (
         REGISTRATION_CONFIRMED,
@@ -51,7 +53,7 @@ class Trigger:
         SCHOOL_REQUEST_RECEIVED,
         SCHOOL_REQUEST_NEW,
     )
-    TIMED = (BEFORE_START, AFTER_END)
+    TIMED = (BEFORE_START, AFTER_END, ACTIONS_FOLLOW_UP, ACTIONS_FOLLOW_UP_REMINDER)
 
 
 class Audience:
@@ -192,4 +194,6 @@ PLACEHOLDERS = {
     "changes": _("what changed in the session, old → new, one line each (session changed)"),
     "calendar_note": _("a sentence about the attached calendar file, empty when there is none"),
     "preparation": _("when the preparation is sent: on a given date, or at once for a late registration"),
+    "actions": _("the actions a team agreed on, one line each with who and when (follow-up)"),
+    "follow_up_url": _("link to the page where the team marks how far each action is (follow-up)"),
 }

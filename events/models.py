@@ -133,6 +133,8 @@ class MailRule(models.Model):
         (Trigger.SCHOOL_PROPOSAL, _("school proposal made")),
         (Trigger.BEFORE_START, _("N hours before the start")),
         (Trigger.AFTER_END, _("N hours after the end")),
+        (Trigger.ACTIONS_FOLLOW_UP, _("follow-up of the agreed actions (weeks after the session, per training)")),
+        (Trigger.ACTIONS_FOLLOW_UP_REMINDER, _("reminder of the follow-up (N hours after it, when nobody answered)")),
     ]
     AUDIENCE_CHOICES = [
         (Audience.CONFIRMED, _("confirmed participants")),
