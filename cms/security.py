@@ -355,6 +355,8 @@ class RateLimitMiddleware:
             return None
         if is_admin_path(request.path_info):
             return None  # signed-in staff; the admin has its own permission checks
+        if getattr(view_func, "own_rate_limit", False):
+            return None  # the view limits per participant (the team board: a whole room shares one address)
         for rate in settings.RATELIMIT_PUBLIC_POST:
             if _over_after_increment(request, "public-post", rate):
                 logger.warning("public POST throttled on %s", url_name or "unnamed URL")

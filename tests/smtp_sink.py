@@ -148,6 +148,7 @@ def seed_defaults() -> None:
         "0004_school_request_mail",
         "0005_registration_cancelled_and_demoted_mail",
         "0006_session_changed_mail",
+        "0007_actions_follow_up_mail",
     ):
         module = importlib.import_module(f"events.migrations.{migration}")
         module.seed(apps, None)

@@ -77,7 +77,10 @@ def test_four_steps_with_1_2_4_all_votes_and_actions_end_in_the_group_result(cli
     board = Board.objects.get(session=session)
     assert (board.step, board.timer_total) == (1, 20 * 60)
     post(phones[0], session, op="answer", text="De schaamte van Robin viel op")
-    assert "De schaamte van Robin viel op" in Client().get(board_path(session, name="evaluation:board_projector")).content.decode()
+    assert (
+        "De schaamte van Robin viel op"
+        in Client().get(board_path(session, name="evaluation:board_projector")).content.decode()
+    )
 
     facilitate(client, session, op="next")  # step 2, alone: 3 minutes
     board.refresh_from_db()
@@ -170,7 +173,9 @@ def test_bad_input_gives_a_clear_answer_in_both_languages(client, running_sessio
     assert post(phone, running_session, op="vote", card="abc").status_code == 400
     assert post(phone, running_session, op="nonsense").status_code == 400
     assert Client().get(board_path(running_session).replace("teambord/", "teambord/x")).status_code == 404
-    assert Client().post(board_path(running_session), {"op": "factor"}).status_code == 302  # not joined: to the join page
+    assert (
+        Client().post(board_path(running_session), {"op": "factor"}).status_code == 302
+    )  # not joined: to the join page
     bad = client.post(reverse("team_board_admin:board", args=[running_session.pk]), {"op": "merge", "card": ["x"]})
     assert bad.status_code == 400
 
