@@ -1,8 +1,15 @@
-"""Load the demo content and the demo editor. Safe to run any number of times: nothing is created twice."""
+"""Load the demo content and the demo editor. Safe to run any number of times: nothing is created twice.
+
+The pages come from home/demo/*.yaml. What happens around them (sessions, registrations, evaluations, a school
+request) belongs to the apps that own it: when a `load_demo_activity` command is installed (the evaluations app
+has one), it runs after the pages, called by name so that `home` does not import those apps.
+"""
+
+import logging
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.core.management import call_command
+from django.core.management import call_command, get_commands
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from wagtail.models import Page, Site
@@ -24,6 +31,16 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
+        # one line per step instead of Wagtail's log line for every page created, edited and published
+        wagtail_log = logging.getLogger("wagtail")
+        level = wagtail_log.level
+        wagtail_log.setLevel(logging.WARNING)
+        try:
+            self.load(options)
+        finally:
+            wagtail_log.setLevel(level)
+
+    def load(self, options):
         with transaction.atomic():
             home, created = self.ensure_home_page()
             self.stdout.write(f"home page: {'created' if created else 'present'} (id {home.pk})")
@@ -37,6 +54,8 @@ class Command(BaseCommand):
             self.stdout.write(f"demo editor: {'created' if user_created else 'present'}")
         call_command("update_translation_fields", verbosity=0)
         call_command("set_translation_url_paths", verbosity=0)
+        if not options["no_demo"] and "load_demo_activity" in get_commands():
+            call_command("load_demo_activity", stdout=self.stdout, stderr=self.stderr)
         self.stdout.write(
             self.style.SUCCESS(f"Admin: /admin/  user: {DEMO_EDITOR['username']}  password: {DEMO_EDITOR['password']}")
         )
