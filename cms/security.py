@@ -23,7 +23,7 @@ from csp.middleware import CheckableLazyObject, CSPMiddleware
 from csp.utils import build_policy
 from django.conf import settings
 from django.core.signals import setting_changed
-from django.http import QueryDict
+from django.http import HttpResponseBadRequest, QueryDict
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django_ratelimit import ALL
@@ -238,8 +238,22 @@ class RejectNulBytesMiddleware:
         return None
 
 
+BAD_REQUEST_FALLBACK = (
+    '<!DOCTYPE html><html lang="nl"><head><meta charset="utf-8"><title>Ongeldig verzoek / Bad request</title></head>'
+    "<body><h1>Ongeldig verzoek</h1><p>Ga terug en probeer het opnieuw.</p>"
+    '<h1 lang="en">Bad request</h1><p lang="en">Please go back and try again.</p></body></html>'
+)
+
+
 def bad_request(request, exception=None):
-    response = render(request, "400.html", status=400)
+    """The translated 400 page (``handler400``): a URL we cannot handle, or a form body we cannot read (a charset
+    other than UTF-8, a broken multipart body, a body over the size limit). Rendered with the request, so it is
+    in the visitor's language; should even that fail (a forged Host header), a plain page in both languages."""
+    form_problem = request.method in UNSAFE_METHODS
+    try:
+        response = render(request, "400.html", {"form_problem": form_problem}, status=400)
+    except Exception:
+        response = HttpResponseBadRequest(BAD_REQUEST_FALLBACK)
     response["Cache-Control"] = "no-store"
     return response
 

@@ -8,6 +8,9 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from cms import views
 
+# A body or URL we cannot read gets the translated 400 page, rendered with the request (cms/security.py).
+handler400 = "cms.security.bad_request"
+
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("django-admin/", admin.site.urls),

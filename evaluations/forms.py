@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
-from evaluations.cheatsheet import clean_text, suggestion_choices
+from evaluations.cheatsheet import clean_text, normalise, suggestion_choices
 from evaluations.models import (
     COMMENT_MAX_LENGTH,
     ITEM_MAX_LENGTH,
@@ -20,6 +20,12 @@ from evaluations.services.evaluation import MAX_ACTIONS, MAX_ITEMS_PER_COLUMN
 BLANK_ROWS = 3
 ACTION_OWNER_MAX = 200
 ACTION_TEXT_MAX = 300
+
+
+def measured_length(text: str) -> int:
+    """The length a success factor counts as: the longer of the text and the key the report groups it by (NFKC,
+    case-folded), since both are stored; "ß" becomes "ss" and the ligature "ﬃ" becomes "ffi"."""
+    return max(len(text), len(normalise(text)))
 
 
 class ItemListWidget(forms.Widget):
@@ -73,12 +79,13 @@ class ItemListField(forms.Field):
             text = clean_text(raw)
             if not text:
                 continue
-            if len(text) > self.max_length:
+            length = measured_length(text)
+            if length > self.max_length:
                 errors.append(
                     ValidationError(
                         _("Item %(number)s is too long: at most %(max)s characters, it has %(length)s."),
                         code="item_too_long",
-                        params={"number": position, "max": self.max_length, "length": len(text)},
+                        params={"number": position, "max": self.max_length, "length": length},
                     )
                 )
                 continue
@@ -287,6 +294,26 @@ class EvaluationForm(forms.Form):
     def column_fields(self):
         """(column label, suggestions field, own-items field) per column, for the template."""
         return [(column.label, self[f"suggestions_{column}"], self[f"factors_{column}"]) for column in FactorColumn]
+
+    def _clean_top(self, rank):
+        text = self.cleaned_data.get(f"top_{rank}", "")
+        length = measured_length(text) if text else 0
+        if length > ITEM_MAX_LENGTH:
+            raise ValidationError(
+                _("At most %(max)s characters, it has %(length)s."),
+                code="max_length",
+                params={"max": ITEM_MAX_LENGTH, "length": length},
+            )
+        return text
+
+    def clean_top_1(self):
+        return self._clean_top(1)
+
+    def clean_top_2(self):
+        return self._clean_top(2)
+
+    def clean_top_3(self):
+        return self._clean_top(3)
 
     def clean(self):
         data = super().clean()

@@ -7,9 +7,10 @@ import re
 from django import forms
 from django.conf import settings
 from django.utils import timezone
-from django.utils.text import format_lazy
+from django.utils.text import capfirst, format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from cms.text import clean_text, looks_like_link
 from workshops.models import LANGUAGE_CHOICES, SchoolBookingRequest
 from workshops.services.booking import normalise_email
 
@@ -30,6 +31,36 @@ SCHOOL_PRIVACY_TEXT = format_lazy(
     days=settings.PURGE_PERSONAL_DATA_AFTER_DAYS,
 )
 PHONE_RE = re.compile(r"^\+?[0-9][0-9 ()-]{7,18}[0-9]$")
+EMAIL_MAX_LENGTH = 254
+REMARKS_MAX_LENGTH = 2000
+NO_LINKS = _("Please leave out links, e-mail addresses and web addresses here.")
+
+
+class CleanCharField(forms.CharField):
+    """A CharField whose value is cleaned (cms.text.clean_text: NFC, no control characters, no bidirectional
+    overrides or zero-width characters) before its length is checked, so the stored value is the one measured."""
+
+    def __init__(self, *, multiline=False, links=True, **kwargs):
+        self.multiline, self.links = multiline, links
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        return clean_text(value, multiline=self.multiline)
+
+    def validate(self, value):
+        super().validate(value)
+        if not self.links and looks_like_link(value):
+            raise forms.ValidationError(NO_LINKS, code="link")
+
+
+def _clean_email(value: str) -> str:
+    """The address as stored, checked for length after normalisation (a lower-cased domain can grow)."""
+    email = normalise_email(value)
+    if len(email) > EMAIL_MAX_LENGTH:
+        raise forms.ValidationError(
+            _("An e-mail address can have at most %(max)s characters."), params={"max": EMAIL_MAX_LENGTH}
+        )
+    return email
 
 
 class HoneypotMixin(forms.Form):
@@ -48,7 +79,7 @@ class HoneypotMixin(forms.Form):
 
 
 class RegistrationForm(HoneypotMixin, forms.Form):
-    name = forms.CharField(
+    name = CleanCharField(
         label=_("Name"),
         max_length=200,
         error_messages={"required": _("Please fill in your name.")},
@@ -56,18 +87,26 @@ class RegistrationForm(HoneypotMixin, forms.Form):
     )
     email = forms.EmailField(
         label=_("E-mail address"),
-        max_length=254,
+        max_length=EMAIL_MAX_LENGTH,
         error_messages={
             "required": _("Please fill in your e-mail address."),
             "invalid": _("Please fill in a valid e-mail address, like name@example.org."),
         },
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
-    organisation = forms.CharField(
-        label=_("Organisation"), max_length=200, required=False, help_text=_("For example your school or practice.")
+    organisation = CleanCharField(
+        label=_("Organisation"),
+        max_length=200,
+        required=False,
+        links=False,
+        help_text=_("For example your school or practice."),
     )
-    role = forms.CharField(
-        label=_("Role"), max_length=200, required=False, help_text=_("For example teacher, youth worker or parent.")
+    role = CleanCharField(
+        label=_("Role"),
+        max_length=200,
+        required=False,
+        links=False,
+        help_text=_("For example teacher, youth worker or parent."),
     )
     language = forms.ChoiceField(
         label=_("Preferred language for mail"),
@@ -82,18 +121,39 @@ class RegistrationForm(HoneypotMixin, forms.Form):
     field_order = ["name", "email", "organisation", "role", "language", "consent", "website"]
 
     def clean_name(self):
-        name = " ".join(self.cleaned_data["name"].split())
+        name = self.cleaned_data["name"]
         if len(name) < 2:
             raise forms.ValidationError(_("Please fill in your name."))
-        if re.search(r"[<>{}\[\]\\/@]|https?:", name):
+        if re.search(r"[<>{}\[\]\\/@]|https?:", name) or looks_like_link(name):
             raise forms.ValidationError(_("A name cannot contain links or special characters like < > @ /."))
         return name
 
     def clean_email(self):
-        return normalise_email(self.cleaned_data["email"])
+        return _clean_email(self.cleaned_data["email"])
+
+
+def _clean_field(field: str, *, multiline: bool = False, links: bool = False, max_length: int | None = None):
+    """The model field's form field, cleaned before its length check (see CleanCharField)."""
+    model_field = SchoolBookingRequest._meta.get_field(field)
+    return CleanCharField(
+        label=capfirst(model_field.verbose_name),
+        max_length=max_length or model_field.max_length,
+        required=not model_field.blank,
+        multiline=multiline,
+        links=links,
+        widget=forms.Textarea(attrs={"rows": 4}) if multiline else None,
+    )
 
 
 class SchoolRequestForm(HoneypotMixin, forms.ModelForm):
+    """Every text a school types is cleaned; the names and the town (which appear in mail to coordinators) may
+    hold no links, and the remarks are kept to a readable length."""
+
+    school_name = _clean_field("school_name")
+    contact_name = _clean_field("contact_name")
+    town = _clean_field("town")
+    year_group = _clean_field("year_group")
+    remarks = _clean_field("remarks", multiline=True, links=True, max_length=REMARKS_MAX_LENGTH)
     consent = forms.BooleanField(
         label=SCHOOL_PRIVACY_TEXT,
         error_messages={"required": _("We can only handle the request with your consent.")},
@@ -149,8 +209,15 @@ class SchoolRequestForm(HoneypotMixin, forms.ModelForm):
 
     field_order = [*Meta.fields, "consent", "website"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year_group"].help_text = self._meta.help_texts["year_group"]
+        for name, messages in self._meta.error_messages.items():
+            if name in self.fields:
+                self.fields[name].error_messages.update(messages)
+
     def clean_email(self):
-        return normalise_email(self.cleaned_data["email"])
+        return _clean_email(self.cleaned_data["email"])
 
     def clean_phone(self):
         phone = self.cleaned_data["phone"].strip()

@@ -1,8 +1,11 @@
 """Hypothesis posts generated input to every public form and token URL: never a 5xx, and invalid input gets field
 errors in the page's language.
 
-Generated input: odd Unicode (combining marks, right-to-left, emoji, NUL and other control characters), very long
-values, HTML and SQL fragments, missing fields, duplicated fields, and forged, truncated or wrong-purpose tokens.
+Generated input: odd Unicode (combining marks, right-to-left, emoji, NUL and other control characters, text that
+grows under NFKC normalisation or case folding such as 150 × "ﬃ" and 200 × "ß"), very long values, HTML and SQL
+fragments, missing fields, duplicated fields, and forged, truncated or wrong-purpose tokens. Raw request bodies add
+every charset (latin-1, UTF-16, an unknown one), multipart/JSON/urlencoded confusion, random bytes, too many fields
+and 1 MB fields, sent with and without Django's CSRF check (which reads the body before the view does).
 
 Profiles (environment variable FUZZ_PROFILE): "ci" (default, a few examples per target, run by `make test`) and
 "slow" (`make test-slow`, used by the test marked `slow` that sends at least 10,000 requests and prints the count).
@@ -11,16 +14,18 @@ Profiles (environment variable FUZZ_PROFILE): "ci" (default, a few examples per 
 from __future__ import annotations
 
 import datetime
+import json
 import os
 import re
 from collections import Counter
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 import polib
 import pytest
 from django.conf import settings as django_settings
 from django.test import Client
+from django.test.client import encode_multipart
 from django.urls import reverse
 from django.utils import timezone, translation
 from hypothesis import HealthCheck, example, given, settings
@@ -43,6 +48,7 @@ settings.load_profile(os.environ.get("FUZZ_PROFILE", "ci"))
 
 SLOW_MINIMUM_REQUESTS = 10_000
 REQUESTS: Counter = Counter()
+STATUSES: Counter = Counter()  # (target, status): the table the slow run prints
 
 NASTY = [
     "",
@@ -67,6 +73,14 @@ NASTY = [
     "person@example.org",
     "x" * 5000,
     "ü" * 300,
+    "ﬃ" * 150,  # 150 characters, 450 once NFKC-normalised
+    "ß" * 200,  # 200 characters, 400 once case-folded
+    "ﬃ" * 67 + "x",  # fits as typed, not once normalised
+    "ﷺ" * 12,  # one character becomes eighteen under NFKC
+    "İ" * 200,  # lower() makes two characters of each
+    "\u200b\u200dAnna\u2066\u202eBakker\u2069\ufeff",
+    "ｈｔｔｐ：／／evil．example",
+    "Visit evil.example now",
     "9" * 40,
     "-1",
     "0",
@@ -146,6 +160,7 @@ def error_messages(html: str) -> list[str]:
 
 def check_response(response, language: str, *, form: bool, where: str):
     REQUESTS[where] += 1
+    STATUSES[where, response.status_code] += 1
     assert response.status_code < 500, f"{where}: {response.status_code}"
     if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
         return
@@ -262,6 +277,8 @@ EVALUATION_FIELDS = [
 ]
 languages = st.sampled_from(["nl", "en"])
 client = Client(raise_request_exception=True)
+# As a browser meets the site in production: the CSRF check reads the body before any view does.
+csrf_client = Client(raise_request_exception=True, enforce_csrf_checks=True)
 
 
 def fuzz_registration(site, language, data):
@@ -306,6 +323,84 @@ def fuzz_search_and_language(site, language, query, data):
     check_response(client.get(search, {"q": query}), language, form=False, where="search")
     REQUESTS["set language"] += 1
     assert client.post("/i18n/setlang/", data).status_code < 500
+
+
+# --- raw request bodies: charsets, content types, sizes ----------------------------------------------------------
+
+CHARSETS = ["", "utf-8", "latin-1", "iso-8859-15", "windows-1252", "utf-16", "utf-32", "shift_jis", "koi8-r", "x-nope"]
+CONTENT_TYPES = [
+    "application/x-www-form-urlencoded",
+    "multipart/form-data",
+    "multipart/form-data; boundary=BoUnDaRy",
+    "application/json",
+    "text/plain",
+    "application/xml",
+    "",
+]
+ENCODINGS = ["urlencoded", "raw", "json", "multipart", "bytes"]
+
+
+def _codec(charset: str) -> str:
+    import codecs
+
+    try:
+        return codecs.lookup(charset).name if charset else "utf-8"
+    except LookupError:
+        return "utf-8"
+
+
+def raw_body(encoding: str, fields: dict, charset: str, blob: bytes) -> bytes:
+    """The fields as one request body: percent-encoded in the charset, written out raw in it, as JSON, as
+    multipart, or just bytes."""
+    pairs = [(k, v) for k, values in fields.items() for v in (values if isinstance(values, list) else [values])]
+    codec = _codec(charset)
+    if encoding == "urlencoded":
+        return urlencode(pairs, encoding=codec, errors="replace").encode("ascii")
+    if encoding == "raw":
+        return "&".join(f"{k}={v}" for k, v in pairs).encode(codec, errors="replace")
+    if encoding == "json":
+        return json.dumps(fields).encode(codec, errors="replace")
+    if encoding == "multipart":
+        return encode_multipart("BoUnDaRy", dict(pairs))
+    return blob
+
+
+raw_requests = st.fixed_dictionaries(
+    {
+        "encoding": st.sampled_from(ENCODINGS),
+        "content_type": st.sampled_from(CONTENT_TYPES),
+        "charset": st.sampled_from(CHARSETS),
+        "blob": st.binary(max_size=300),
+        "csrf": st.booleans(),
+    }
+)
+RAW_TARGETS = ["register", "school request", "evaluation room", "set language"]
+
+
+def raw_target_url(site, target: str, language: str) -> str:
+    if target == "register":
+        return url("workshops:register", language, site["future"].pk)
+    if target == "school request":
+        return url("workshops:school_request", language, site["lesson"].pk)
+    if target == "evaluation room":
+        return url("evaluation:room", language, site["room"][0])
+    return "/i18n/setlang/"
+
+
+def fuzz_raw_body(site, language, target, fields, request):
+    content_type = request["content_type"]
+    if request["charset"] and content_type:
+        content_type = f"{content_type}; charset={request['charset']}"
+    body = raw_body(request["encoding"], fields, request["charset"], request["blob"])
+    sender = csrf_client if request["csrf"] else client
+    response = sender.generic(
+        "POST", raw_target_url(site, target, language), body, content_type=content_type, HTTP_ACCEPT_LANGUAGE=language
+    )
+    check_response(response, language, form=False, where=f"raw body: {target}")
+    if response.status_code == 400 and target != "set language":
+        page = response.content.decode()
+        assert f'<html lang="{language}"' in page, f"{target}: the 400 page is not in {language}"
+    return response
 
 
 # --- make test: a few examples per target ----------------------------------------------------------------------
@@ -369,6 +464,85 @@ def test_fuzz_search_and_language_switch(fuzz_site, language, query, data):
     fuzz_search_and_language(fuzz_site, language, query, data)
 
 
+@pytest.mark.django_db
+@given(language=languages, target=st.sampled_from(RAW_TARGETS), choice=st.data())
+@example(  # a registration posted as latin-1 (as an old client or a scanner does) used to answer 500
+    language="nl",
+    target="register",
+    choice=None,
+)
+def test_fuzz_request_bodies_in_any_charset_and_content_type(fuzz_site, language, target, choice):
+    if choice is None:
+        fields = {"name": "Jérôme Müller", "email": "jerome@example.org", "language": "nl", "consent": "on"}
+        request = {"encoding": "urlencoded", "content_type": CONTENT_TYPES[0], "charset": "latin-1", "blob": b""}
+        for csrf in (False, True):
+            fuzz_raw_body(fuzz_site, language, target, fields, {**request, "csrf": csrf})
+        return
+    fields = choice.draw(form_data(REGISTRATION_FIELDS if target == "register" else SCHOOL_FIELDS))
+    fuzz_raw_body(fuzz_site, language, target, fields, choice.draw(raw_requests))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_a_latin_1_form_gets_a_400_page_in_the_visitors_language(fuzz_site, language):
+    body = urlencode({"name": "Jérôme Müller", "email": "j@example.org", "language": language}, encoding="latin-1")
+    for sender in (client, csrf_client):
+        response = sender.generic(
+            "POST",
+            url("workshops:register", language, fuzz_site["future"].pk),
+            body.encode("ascii"),
+            content_type="application/x-www-form-urlencoded; charset=latin-1",
+        )
+        assert response.status_code == 400
+        page = response.content.decode()
+        assert f'<html lang="{language}"' in page
+        expected = "This form could not be read" if language == "en" else "Dit formulier kon niet gelezen worden"
+        assert expected in page
+
+
+ONE_MB = "x" * 1_000_000
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_one_megabyte_fields_and_oversized_bodies_get_an_answer_not_an_error(fuzz_site, language):
+    site = fuzz_site
+    posts = [
+        ("register", url("workshops:register", language, site["future"].pk), {"name": ONE_MB, "email": "a@b.nl"}),
+        ("school request", url("workshops:school_request", language, site["lesson"].pk), {"remarks": ONE_MB}),
+        ("evaluation", url("evaluation:room", language, site["room"][0]), {"comment": ONE_MB, "top_1": ONE_MB}),
+        ("evaluation items", url("evaluation:room", language, site["room"][0]), {"factors_victim": [ONE_MB] * 2}),
+        ("three megabytes", url("workshops:register", language, site["future"].pk), {"name": ONE_MB * 3}),
+        (
+            "two thousand fields",
+            url("workshops:register", language, site["future"].pk),
+            {f"f{n}": "x" for n in range(2000)},
+        ),
+    ]
+    for where, target, data in posts:
+        response = client.post(target, data, HTTP_ACCEPT_LANGUAGE=language)
+        check_response(response, language, form=response.status_code == 200, where=f"large: {where}")
+        assert response.status_code in (200, 400), f"{where}: {response.status_code}"
+        assert ONE_MB[:5000] not in response.content.decode(errors="replace"), f"{where} echoes a megabyte back"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("text", ["ﬃ" * 150, "ß" * 200, "ﬃ" * 67 + "x", "ﷺ" * 12])
+def test_text_that_grows_under_normalisation_gets_a_field_error(fuzz_site, text):
+    from evaluations.models import EvaluationAnswer
+
+    target = url("evaluation:room", "en", fuzz_site["room"][0])
+    for data in ({"top_1": text, "rating_session": "4"}, {"factors_victim": [text], "rating_session": "4"}):
+        response = client.post(target, data)
+        assert response.status_code == 200
+        assert "is too long" in response.content.decode() or "At most 200 characters" in response.content.decode()
+    assert not EvaluationAnswer.objects.exists()
+    # as long as the grouping key fits, the same characters are fine
+    response = client.post(target, {"top_1": "ﬃ" * 60, "factors_victim": ["ß" * 90], "rating_session": "4"})
+    assert response.status_code == 302
+    assert EvaluationAnswer.objects.count() == 1
+
+
 # --- make test-slow: at least 10,000 generated requests --------------------------------------------------------
 
 
@@ -414,9 +588,16 @@ def test_fuzz_everything_ten_thousand_requests(fuzz_site):
     def search(language, query, data):
         fuzz_search_and_language(site, language, query, data)
 
+    @slow
+    @given(language=languages, target=st.sampled_from(RAW_TARGETS), choice=st.data())
+    def bodies(language, target, choice):
+        fields = choice.draw(form_data(REGISTRATION_FIELDS if target == "register" else SCHOOL_FIELDS))
+        fuzz_raw_body(site, language, target, fields, choice.draw(raw_requests))
+
+    STATUSES.clear()
     rounds = 0
     while sum(REQUESTS.values()) < SLOW_MINIMUM_REQUESTS and rounds < 20:
-        for target in (registration, school, links, evaluation, search):
+        for target in (registration, school, links, evaluation, search, bodies):
             target()
             if sum(REQUESTS.values()) >= SLOW_MINIMUM_REQUESTS:
                 break
@@ -425,4 +606,25 @@ def test_fuzz_everything_ten_thousand_requests(fuzz_site):
     print(
         f"\nfuzz: {total} generated requests, none answered 5xx: " + ", ".join(f"{k} {v}" for k, v in REQUESTS.items())
     )
+    print(status_table())
     assert total >= SLOW_MINIMUM_REQUESTS
+
+
+def status_table() -> str:
+    """Requests per target and status code, as a plain table."""
+    codes = sorted({code for _target, code in STATUSES})
+    targets = sorted({target for target, _code in STATUSES})
+    width = max([len(t) for t in targets] + [6])
+    lines = [f"{'target':<{width}} " + " ".join(f"{code:>6}" for code in codes)]
+    for target in targets:
+        lines.append(f"{target:<{width}} " + " ".join(f"{STATUSES[target, code]:>6}" for code in codes))
+    lines.append(f"{'total':<{width}} " + " ".join(f"{sum(STATUSES[t, code] for t in targets):>6}" for code in codes))
+    return "\n".join(lines)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _print_status_table():
+    """After the module: the status table of every request it sent (shown with -s or -rA)."""
+    yield
+    if STATUSES:
+        print("\nfuzz status table\n" + status_table())

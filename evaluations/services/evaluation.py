@@ -147,6 +147,12 @@ class Saved:
     edit_key: str
 
 
+def _key(text, suggestion=""):
+    """The report's grouping key, never longer than its column (the form already refuses text whose key grows
+    past it under NFKC; this keeps any other caller from a database error)."""
+    return normalise(text, suggestion)[: EvaluationFactor._meta.get_field("normalised").max_length]
+
+
 def _write_children(answer, data):
     EvaluationFactor.objects.filter(answer=answer).delete()
     EvaluationTopItem.objects.filter(answer=answer).delete()
@@ -159,7 +165,7 @@ def _write_children(answer, data):
         for text, suggestion in entries:
             if suggestion:
                 text = str(suggestion_label(suggestion))
-            norm = normalise(text, suggestion)
+            norm = _key(text, suggestion)
             if not norm or (column, norm) in seen:
                 continue
             seen.add((column, norm))
@@ -172,7 +178,7 @@ def _write_children(answer, data):
             position += 1
     EvaluationFactor.objects.bulk_create(factors)
     EvaluationTopItem.objects.bulk_create(
-        EvaluationTopItem(answer=answer, rank=rank, text=text, normalised=normalise(text))
+        EvaluationTopItem(answer=answer, rank=rank, text=text, normalised=_key(text))
         for rank, text in enumerate(data.get("top_three", []), start=1)
         if text
     )
