@@ -124,7 +124,8 @@ def test_manage_page_details_meeting_link_homework_and_cancel(client, session):
     first = booking.register(session.pk, person(1))
     booking.register(session.pk, person(2))
     waiting = booking.register(session.pk, person(3))
-    manage_first = url("manage", "en", token=make_token(first, "manage"))
+    first_token = make_token(first, "manage")
+    manage_first = url("manage", "en", token=first_token)
     page = client.get(manage_first).content.decode()
     assert session.meeting_url in page
     assert reverse("workshops:homework", args=[make_token(first, "homework"), "podcast"]) in page
@@ -137,7 +138,7 @@ def test_manage_page_details_meeting_link_homework_and_cancel(client, session):
     assert first.homework_done_at is not None
 
     # the manage page links to a confirmation page; only its POST cancels
-    cancel_first = url("cancel", "en", token=make_token(first, "manage"))
+    cancel_first = url("cancel", "en", token=first_token)  # the same token: a new one would carry a later time
     assert cancel_first in client.get(manage_first).content.decode()
     assert client.get(cancel_first).status_code == 200
     first.refresh_from_db()
@@ -265,3 +266,106 @@ def test_training_page_lists_its_sessions_with_register_links(client, training, 
     assert reverse("workshops:register", args=[open_session.pk]) in html
     assert reverse("workshops:register", args=[other.pk]) not in html
     assert "nog 3 plaatsen" in html
+
+
+# --- issue 14: the answer is in the response; GET shows, POST acts -------------------------------------------
+
+
+def everything_stored():
+    """What a request could have changed: registrations, outbox rows and the event log."""
+    from events.models import EventLog, OutboxMail
+
+    return (
+        list(Registration.objects.order_by("pk").values()),
+        list(OutboxMail.objects.order_by("pk").values("pk", "rule_key", "recipient_key", "status")),
+        EventLog.objects.count(),
+    )
+
+
+@pytest.mark.parametrize(
+    ("language", "busy"),
+    [("en", "It is very busy right now"), ("nl", "Het is nu heel druk")],
+)
+def test_a_busy_session_gives_the_form_back_with_what_was_typed(client, session, language, busy):
+    """When the lock is not free in time (booking.SessionBusy; the real lock wait is proven on PostgreSQL in
+    tests/integration/test_booking_concurrency.py) the visitor gets the form again, not an error page."""
+    with mock.patch.object(booking, "_locked_session", side_effect=booking.SessionBusy()):
+        response = client.post(url("register", language, session_id=session.pk), form_data(language=language))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert busy in html
+    for typed in ("Anna de Vries", "Anna@Example.ORG ", "OBS De Linde", "teacher"):
+        assert f'value="{typed}"' in html, typed
+    assert f'<option value="{language}" selected>' in html and 'name="consent" required id="id_consent" checked' in html
+    assert not Registration.objects.exists()
+
+
+def test_a_session_under_an_unpublished_training_says_registration_is_closed(client, session):
+    session.training.unpublish()
+    response = client.post(url("register", "en", session_id=session.pk), form_data())
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "so you cannot register for it now" in html and 'class="registration-form"' not in html
+    nl = client.post(url("register", session_id=session.pk), form_data())
+    assert nl.status_code == 200 and '<html lang="nl">' in nl.content.decode()
+    assert "notice-closed" in nl.content.decode() and 'class="registration-form"' not in nl.content.decode()
+    assert not Registration.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("language", "confirmed", "waiting"),
+    [
+        ("nl", "Je plaats bij Training sexting is bevestigd", "je staat op de wachtlijst (nummer 1)"),
+        ("en", "Your place at Sexting training is confirmed", "you are on the waiting list (number 1)"),
+    ],
+)
+def test_the_next_page_says_confirmed_or_waiting_list_in_the_visitors_language(
+    client, session, language, confirmed, waiting
+):
+    booking.register(session.pk, person(1))
+    seat = client.post(url("register", language, session_id=session.pk), form_data(email="a@example.org"))
+    full = client.post(url("register", language, session_id=session.pk), form_data(email="b@example.org"))
+    assert seat.status_code == full.status_code == 302
+    assert confirmed in client.get(seat["Location"]).content.decode()
+    assert waiting in client.get(full["Location"]).content.decode()
+
+
+def test_get_on_the_personal_links_changes_nothing(client, session):
+    """Mail scanners fetch every link in a mail: the registered, manage, cancel and calendar links only show."""
+    registration = booking.register(session.pk, person(1))
+    booking.register(session.pk, person(2))
+    booking.register(session.pk, person(3))
+    token = make_token(registration, "manage")
+    before = everything_stored()
+    for name in ("registered", "manage", "cancel", "manage_ics"):
+        for language in ("nl", "en"):
+            assert client.get(url(name, language, token=token)).status_code == 200, name
+    assert everything_stored() == before
+
+
+def test_posting_the_cancel_page_cancels_mails_once_promotes_and_offers_to_register_again(client, session):
+    from events.models import OutboxMail
+
+    first = booking.register(session.pk, person(1, language="en"))
+    booking.register(session.pk, person(2))
+    waiting = booking.register(session.pk, person(3))
+    token = make_token(first, "manage")
+    manage = client.get(url("manage", "en", token=token)).content.decode()
+    assert "Register again" not in manage
+
+    response = client.post(url("cancel", "en", token=token))
+    assert response.status_code == 302
+    client.post(url("cancel", "en", token=token))  # a second POST (back button, double click) does nothing more
+    first.refresh_from_db()
+    waiting.refresh_from_db()
+    assert (first.status, waiting.status) == (S.CANCELLED, S.CONFIRMED)
+    mails = OutboxMail.objects.filter(scope=session.scope, recipient_key=f"registration:{first.pk}")
+    assert list(mails.filter(rule_key="registration_cancelled").values_list("language", flat=True)) == ["en"]
+    assert mails.filter(rule_key="registration_cancelled").get().rule.trigger == "registration_cancelled"
+    assert OutboxMail.objects.filter(rule_key="promoted", recipient_key=f"registration:{waiting.pk}").count() == 1
+
+    page = client.get(response["Location"]).content.decode()
+    assert "Your registration has been cancelled." in page
+    assert "Register again" in page and url("register", "en", session_id=session.pk) in page
+    assert "Cancel my registration" not in page
+    assert "Opnieuw aanmelden" in client.get(url("manage", token=token)).content.decode()
