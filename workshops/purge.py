@@ -10,8 +10,10 @@ A configurable number of days (``PURGE_PERSONAL_DATA_AFTER_DAYS``, default 90) a
 * school booking requests lose the contact's name, e-mail address, phone number and remarks (the school's name,
   town and the lesson stay for the counts). A request without a session is measured from its latest preferred or
   proposed date, or from when it was made;
-* outbox mails of those sessions and people lose address, placeholder values and body (rule, scope, status and
-  times stay for the delivery figures).
+* outbox mails of those sessions, requests and people lose address, placeholder values, stored subject and text,
+  attachments and the error notes of earlier attempts; mail still queued for them is cancelled (rule, scope, status
+  and times stay for the delivery figures). Rows are chosen by recipient key and scope, never by address, so the
+  same person's mail about a registration that is still to come is left alone.
 
 Safe to run any number of times: a second run finds nothing left to anonymise. It runs daily from Celery beat
 (``CELERY_BEAT_SCHEDULE["purge-personal-data"]``) and by hand with ``manage.py purge_personal_data``.
@@ -30,6 +32,8 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+
+from events.services.outbox import purge_recipients as purge_outbox_recipients
 
 logger = logging.getLogger(__name__)
 
@@ -110,7 +114,9 @@ def snapshot() -> dict:
     Outbox = _outbox_model()
     if Outbox is not None:
         data["outbox mails"] = Outbox.objects.count()
-        data["outbox mails with an address"] = Outbox.objects.filter(_not_anonymised("to_email")).count()
+        data["outbox mails with an address"] = (
+            Outbox.objects.exclude(to_email="").filter(_not_anonymised("to_email")).count()
+        )
     return data
 
 
@@ -139,7 +145,6 @@ def _anonymise(cutoff: datetime.datetime) -> dict:
         .filter(_not_anonymised("email"))
         .only("id", "email")
     )
-    purged_emails = {r.email for r in registrations}
     recipient_keys = {f"registration:{r.pk}" for r in registrations}
     for registration in registrations:
         registration.name = ""
@@ -164,7 +169,6 @@ def _anonymise(cutoff: datetime.datetime) -> dict:
     )
     school_requests = [r for r in candidates if _request_reference_moment(r, tz) < cutoff]
     for request in school_requests:
-        purged_emails.add(request.email)
         recipient_keys.update({f"school_request:{request.pk}", f"schoolbookingrequest:{request.pk}"})
         request.contact_name = ""
         request.email = anonymised_email()
@@ -175,15 +179,11 @@ def _anonymise(cutoff: datetime.datetime) -> dict:
         school_requests, ["contact_name", "email", "phone", "remarks", "public_id"], batch_size=500
     )
 
-    outbox_changed = 0
-    Outbox = _outbox_model()
-    if Outbox is not None:
-        scopes = [f"session:{pk}" for pk in ended_ids]
-        mails = Outbox.objects.filter(
-            Q(scope__in=scopes) | Q(recipient_key__in=recipient_keys) | Q(to_email__in=purged_emails)
-        ).filter(_not_anonymised("to_email"))
-        mails = mails.exclude(status__in=["queued", "sending"])
-        outbox_changed = mails.update(to_email=f"purged@{ANONYMISED_DOMAIN}", context={}, body_text="", body_html="")
+    # Every copy of them in the outbox (address, placeholder values, stored subject and text, attachments, error
+    # notes of earlier attempts), chosen by recipient key and scope, never by address: the same person's mail about
+    # a registration that is still to come keeps its text and goes out.
+    scopes = [f"session:{pk}" for pk in ended_ids] + [f"school_request:{r.pk}" for r in school_requests]
+    outbox_changed = purge_outbox_recipients(recipient_keys, scopes)
 
     return {
         "registrations": len(registrations),
