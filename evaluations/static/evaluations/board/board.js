@@ -23,6 +23,15 @@
     return false;
   }
 
+  function keepOpen(old, fresh) {
+    /* a cheat sheet someone opened stays open when its region is refreshed */
+    var was = old.querySelectorAll("details");
+    var now = fresh.querySelectorAll("details");
+    for (var i = 0; i < was.length && i < now.length; i++) {
+      if (was[i].open) { now[i].setAttribute("open", ""); } else { now[i].removeAttribute("open"); }
+    }
+  }
+
   function apply(html) {
     var current = board();
     if (!current || !html) { return; }
@@ -37,6 +46,7 @@
         var name = freshRegions[i].getAttribute("data-region");
         var old = current.querySelector('[data-region="' + name + '"]');
         if (!old) { sameShape = false; break; }
+        keepOpen(old, freshRegions[i]);
         if (old.innerHTML !== freshRegions[i].innerHTML && !typingIn(old)) {
           old.replaceWith(document.importNode(freshRegions[i], true));
         }
