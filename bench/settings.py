@@ -21,6 +21,12 @@ CACHES = {"default": {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": BE
 CELERY_BROKER_URL = BENCH_REDIS_URL
 CELERY_RESULT_BACKEND = BENCH_REDIS_URL
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# The bench Redis is shared by every bench run on this machine: each bench database has its own task queue and
+# cache keys there, so a run never hands its outbox ids to another run's worker (which would send that database's
+# rows with those ids) nor waits for another run's hand-over.
+BENCH_NAME = DATABASES["default"]["NAME"]
+CELERY_TASK_DEFAULT_QUEUE = f"bench-{BENCH_NAME}"
+CACHES["default"]["KEY_PREFIX"] = BENCH_NAME
 EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 EMAIL_HOST = "127.0.0.1"
 EMAIL_PORT = int(os.environ.get("BENCH_SMTP_PORT", "2640"))
