@@ -13,7 +13,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
 
 from bench.core import ROOT, Result, ensure_database, print_table  # noqa: E402
 
-BENCHMARKS = ["page", "cached_page", "mail", "scheduler", "booking", "report"]
+BENCHMARKS = ["page", "cached_page", "mail", "scheduler", "booking", "report", "board"]
 
 
 def main(argv=None) -> int:
