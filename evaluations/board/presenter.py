@@ -31,11 +31,32 @@ def stage(board) -> str:
     return f"{board.step}-{board.round if board.step == Step.FACTORS else 0}-{board.question}"
 
 
-def snapshot(board, member=None) -> dict:
+_SHARED: dict[int, tuple[str, tuple]] = {}  # board id → (live token, (cards, members, actions)), per process
+
+
+def _shared(board, token):
+    """The notes, people and actions of a board, read once per live token in each process: thirty phones polling
+    after one change cost one read, not thirty. The token was read before the board, so what is kept under a token
+    is never older than that token says."""
+    if token:
+        kept = _SHARED.get(board.pk)
+        if kept is not None and kept[0] == token:
+            return kept[1]
+    data = (
+        list(board.cards.annotate(dots=Count("votes")).order_by("id")),
+        list(board.members.all()),
+        list(board.actions.order_by("id")),
+    )
+    if token:
+        if len(_SHARED) > 200:
+            _SHARED.clear()
+        _SHARED[board.pk] = (token, data)
+    return data
+
+
+def snapshot(board, member=None, token=None) -> dict:
     """Everything a screen needs: cards grouped by list, dot counts, members, actions, the timer."""
-    cards = list(board.cards.annotate(dots=Count("votes")).order_by("id"))
-    members = list(board.members.all())
-    actions = list(board.actions.order_by("id"))
+    cards, members, actions = _shared(board, token)
     my_votes = set()
     if member is not None and board.step == Step.DEEPER:
         my_votes = set(member.votes.values_list("card_id", flat=True))

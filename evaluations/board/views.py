@@ -25,7 +25,8 @@ PARTICIPANT_LIVE = "evaluations/board/_participant.html"
 PROJECTOR = "evaluations/board/projector.html"
 PROJECTOR_LIVE = "evaluations/board/_projector.html"
 MESSAGE = "evaluations/board/message.html"
-MEMBER_RATE = "90/m"  # per participant: a busy round of notes, never a flood
+MEMBER_RATE = "90/m"
+_BOARD_OF_SESSION: dict[int, int] = {}  # a session's board never changes: the poll needs no query to find it  # per participant: a busy round of notes, never a flood
 
 
 def _message(request, title, text, status=200, session=None):
@@ -98,7 +99,7 @@ def participant(request, token):
     # read the live token before the board: a change in between makes the next poll fetch again
     live = services.live_token(board)
     board.refresh_from_db()
-    context = presenter.snapshot(board, member)
+    context = presenter.snapshot(board, member, live)
     context.update(_urls(token), token=live, view="participant")
     return render(request, PARTICIPANT, context)
 
@@ -188,7 +189,7 @@ def _after(request, board, token, member, error, status):
     if _is_fetch(request) or error:
         live = services.live_token(board)
         board.refresh_from_db()
-        context = presenter.snapshot(board, member)
+        context = presenter.snapshot(board, member, live)
         context.update(_urls(token), token=live, error=error, view="participant")
         template = PARTICIPANT_LIVE if _is_fetch(request) else PARTICIPANT
         return render(request, template, context, status=status)
@@ -211,15 +212,11 @@ def projector(request, token):
 def _projector_context(request, board, token, live):
     import segno
 
-    context = presenter.snapshot(board)
-    join_url = request.build_absolute_uri(reverse("evaluation:board", args=[token]))
-    context.update(
-        _urls(token),
-        token=live,
-        view="projector",
-        join_url=join_url,
-        join_qr=segno.make(join_url, error="m").svg_inline(scale=6, dark="#1d1d2c"),
-    )
+    context = presenter.snapshot(board, None, live)
+    context.update(_urls(token), token=live, view="projector")
+    if board.step == services.Step.LOBBY:  # the room link and its QR code while people join
+        join_url = request.build_absolute_uri(reverse("evaluation:board", args=[token]))
+        context.update(join_url=join_url, join_qr=segno.make(join_url, error="m").svg_inline(scale=6, dark="#1d1d2c"))
     return context
 
 
@@ -234,13 +231,19 @@ def live(request, token):
         return HttpResponse(status=404)
     from evaluations.board_models import Board
 
-    board = Board.objects.filter(session_id=session_id).only("id").first()
-    if board is None:
-        return HttpResponse(status=404)
-    current = services.live_token(board)
+    board_id = _BOARD_OF_SESSION.get(session_id)
+    if board_id is None:
+        board_id = Board.objects.filter(session_id=session_id).values_list("pk", flat=True).first()
+        if board_id is None:
+            return HttpResponse(status=404)
+        _BOARD_OF_SESSION[session_id] = board_id
+    current = services.live_token(Board(pk=board_id))
     if request.GET.get("v") == current:
-        return HttpResponse(status=204)
-    board = Board.objects.select_related("session", "session__training").get(pk=board.pk)
+        return HttpResponse(status=204)  # the usual answer: one cache read, no database
+    board = Board.objects.select_related("session", "session__training").filter(pk=board_id).first()
+    if board is None:
+        _BOARD_OF_SESSION.pop(session_id, None)
+        return HttpResponse(status=404)
     if not services.is_open(board.session):
         return HttpResponse(status=410)
     if request.GET.get("view") == "projector":
@@ -248,7 +251,7 @@ def live(request, token):
     member = _member(request, board)
     if member is None:
         return HttpResponse(status=410)
-    context = presenter.snapshot(board, member)
+    context = presenter.snapshot(board, member, current)
     context.update(_urls(token), token=current, view="participant")
     return render(request, PARTICIPANT_LIVE, context)
 
