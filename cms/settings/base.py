@@ -125,12 +125,49 @@ WAGTAILMODELTRANSLATION_LOCALE_PICKER = True
 # --- Static and media --------------------------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env("STATIC_ROOT", str(VAR_DIR / "static")))
-MEDIA_URL = "/media/"
+# Uploaded images and documents ("media") load in every mode, with DEBUG on or off:
+# * one machine (`make run`): files under MEDIA_ROOT, served by Django itself (SERVE_MEDIA, on in cms.settings.dev);
+# * the compose production shape: files on a volume, served by nginx in front of the web containers (docker/);
+# * several web hosts: an S3-compatible bucket through django-storages (MEDIA_S3_BUCKET and friends); the pages
+#   then link to the bucket's (or MEDIA_S3_CUSTOM_DOMAIN's) URLs, and the CSP allows that origin for images.
+MEDIA_URL = env("MEDIA_URL", "/media/")
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(VAR_DIR / "media")))
+SERVE_MEDIA = env_bool("SERVE_MEDIA", False)
+MEDIA_S3_BUCKET = env("MEDIA_S3_BUCKET")
+MEDIA_S3_ENDPOINT_URL = env("MEDIA_S3_ENDPOINT_URL")  # e.g. https://s3.eu-central-1.example.com; empty: AWS
+MEDIA_S3_CUSTOM_DOMAIN = env("MEDIA_S3_CUSTOM_DOMAIN")  # a CDN or public host name for the bucket, if any
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
+if MEDIA_S3_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": MEDIA_S3_BUCKET,
+            "endpoint_url": MEDIA_S3_ENDPOINT_URL,
+            "region_name": env("MEDIA_S3_REGION"),
+            "access_key": env("MEDIA_S3_ACCESS_KEY_ID"),
+            "secret_key": env("MEDIA_S3_SECRET_ACCESS_KEY"),
+            "custom_domain": MEDIA_S3_CUSTOM_DOMAIN,
+            "addressing_style": env("MEDIA_S3_ADDRESSING_STYLE", "path" if MEDIA_S3_ENDPOINT_URL else None),
+            "querystring_auth": env_bool("MEDIA_S3_SIGNED_URLS", False),  # off: the bucket serves media publicly
+            "file_overwrite": False,
+            "default_acl": None,
+        },
+    }
+
+
+def media_origin() -> str | None:
+    """Where media is fetched from when it is not this site (the S3 bucket), for the CSP; None for local media."""
+    if not MEDIA_S3_BUCKET:
+        return None
+    if MEDIA_S3_CUSTOM_DOMAIN:
+        return f"https://{MEDIA_S3_CUSTOM_DOMAIN}"
+    if MEDIA_S3_ENDPOINT_URL:
+        scheme, _sep, rest = MEDIA_S3_ENDPOINT_URL.partition("://")
+        return f"{scheme}://{rest.split('/', 1)[0]}"
+    return "https://*.amazonaws.com"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -264,7 +301,7 @@ CONTENT_SECURITY_POLICY = {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
-        "img-src": ["'self'", "data:"],
+        "img-src": ["'self'", "data:", *filter(None, [media_origin()])],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
         "media-src": ["'self'"],
