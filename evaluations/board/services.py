@@ -151,7 +151,9 @@ class changing:
         self.atomic.__enter__()
         try:
             board = (
-                Board.objects.select_for_update(of=("self",)).select_related("session", "session__training").get(pk=self.board_id)
+                Board.objects.select_for_update(of=("self",))
+                .select_related("session", "session__training")
+                .get(pk=self.board_id)
             )
             if not self.allow_closed and not is_open(board.session):
                 raise BoardError(_("This board is closed."))

@@ -25,8 +25,8 @@ PARTICIPANT_LIVE = "evaluations/board/_participant.html"
 PROJECTOR = "evaluations/board/projector.html"
 PROJECTOR_LIVE = "evaluations/board/_projector.html"
 MESSAGE = "evaluations/board/message.html"
-MEMBER_RATE = "90/m"
-_BOARD_OF_SESSION: dict[int, int] = {}  # a session's board never changes: the poll needs no query to find it  # per participant: a busy round of notes, never a flood
+MEMBER_RATE = "90/m"  # per participant: a busy round of notes, never a flood
+_BOARD_OF_SESSION: dict[int, int] = {}  # a session's board never changes: the poll needs no query to find it
 
 
 def _message(request, title, text, status=200, session=None):
