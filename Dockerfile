@@ -5,12 +5,9 @@ ENV PYTHONUNBUFFERED=1 PYTHONDONTWRITEBYTECODE=1 PIP_DISABLE_PIP_VERSION_CHECK=1
 RUN apt-get update && apt-get install -y --no-install-recommends gettext && rm -rf /var/lib/apt/lists/*
 RUN useradd --create-home --uid 1000 qpido
 WORKDIR /app
-COPY pyproject.toml README.md ./
-COPY cms cms
-COPY home home
-COPY events events
-COPY workshops workshops
-RUN pip install --no-cache-dir .
+# exactly the locked versions, hash-checked (requirements/production.txt, written by `make lock`)
+COPY requirements/production.txt requirements/production.txt
+RUN pip install --no-cache-dir --require-hashes -r requirements/production.txt
 COPY . .
 RUN SECRET_KEY=build-only python manage.py compile_catalogues \
     && SECRET_KEY=build-only python manage.py collectstatic --noinput \
