@@ -71,6 +71,23 @@ def median_ms(func, repeat: int, warmup: int = 3) -> float:
     return statistics.median(samples)
 
 
+def interleaved_medians(funcs: dict, repeat: int, rounds: int = 5, warmup: int = 20) -> dict:
+    """Median milliseconds of each function, sampled in turns (`rounds` rounds of repeat/rounds calls each), so
+    that a noisy neighbour on the machine weighs on every figure alike."""
+    for func in funcs.values():
+        for _ in range(warmup):
+            func()
+    samples: dict = {name: [] for name in funcs}
+    per_round = max(1, repeat // rounds)
+    for _ in range(rounds):
+        for name, func in funcs.items():
+            for _ in range(per_round):
+                start = time.perf_counter()
+                func()
+                samples[name].append((time.perf_counter() - start) * 1000)
+    return {name: statistics.median(values) for name, values in samples.items()}
+
+
 def percentile(values: list[float], pct: float) -> float:
     ordered = sorted(values)
     if not ordered:
@@ -89,6 +106,8 @@ def ensure_database(url: str) -> None:
     import psycopg
 
     parsed = urlparse(url)
+    if not parsed.scheme.startswith("postgres"):
+        return  # SQLite creates its file itself
     name = parsed.path.lstrip("/")
     admin_url = url.replace(f"/{name}", "/postgres", 1)
     with psycopg.connect(admin_url, autocommit=True) as conn:
@@ -123,6 +142,21 @@ def wait_for_port(port: int, timeout: float = 30) -> None:
     raise RuntimeError(f"nothing answered on port {port} within {timeout}s")
 
 
+SERVERS: dict[int, subprocess.Popen] = {}  # gunicorn master processes by port, while they run
+
+
+def worker_rss_mib(port: int) -> float:
+    """Resident memory of the largest gunicorn worker serving `port`, in MiB (Linux /proc)."""
+    master = SERVERS[port].pid
+    children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    sizes = []
+    for pid in children:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                sizes.append(int(line.split()[1]) / 1024)
+    return max(sizes) if sizes else 0.0
+
+
 @contextmanager
 def gunicorn(workers: int = 2, threads: int = 1, env: dict | None = None, warm_paths=("/bench/bare/", "/")):
     """gunicorn serving the site (bench settings) on a free loopback port; stopped on exit."""
@@ -149,11 +183,13 @@ def gunicorn(workers: int = 2, threads: int = 1, env: dict | None = None, warm_p
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
+    SERVERS[port] = proc
     try:
         wait_for_port(port)
         warm(port, workers * threads, paths=warm_paths)
         yield port
     finally:
+        SERVERS.pop(port, None)
         proc.send_signal(signal.SIGTERM)
         try:
             proc.wait(timeout=15)

@@ -29,4 +29,7 @@ def _warm():
 
 
 _warm()
+from cms.cache import PageCacheApplication  # noqa: E402  (as cms/wsgi.py: cached pages answered in front of Django)
+
+application = PageCacheApplication(application)
 gc.freeze()  # as cms/wsgi.py: what start-up loaded is never scanned by the collector again

@@ -19,10 +19,12 @@
 import hashlib
 import logging
 import time
+import types
+from contextvars import ContextVar
 
 from django.conf import settings
+from django.conf.urls.i18n import is_language_prefix_patterns_used
 from django.core.cache import caches
-from django.core.exceptions import DisallowedHost
 from django.core.signals import setting_changed
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
@@ -108,10 +110,16 @@ def generation() -> int | None:
     return _generation_from(value)
 
 
+_current_request: ContextVar = ContextVar("pagecache_request", default=None)
+
+
 def request_generation(request) -> int | None:
-    """The generation as this request first read it: one cache read per request, however many memos it uses."""
+    """The generation as this request first read it: one cache read per request, however many memos it uses.
+    Without a request, the one PageCacheMiddleware is serving in this thread (or a fresh read outside requests)."""
     if request is None:
-        return generation()
+        request = _current_request.get()
+        if request is None:
+            return generation()
     try:
         return request._content_generation
     except AttributeError:
@@ -210,54 +218,110 @@ def _find_site(request):
 
 
 def install_site(request) -> None:
-    """Give Wagtail the remembered Site for this host and port (with its specific root page) and the site root
-    paths, which it would otherwise read per request (``Site.find_for_request`` keeps its answer on the request
-    as ``_wagtail_site``, page URLs keep the root paths as ``_wagtail_cached_site_root_paths``)."""
+    """Give Wagtail the remembered Site for this host and port, with its specific root page, instead of a query
+    per request (``Site.find_for_request`` keeps its answer on the request as ``_wagtail_site``)."""
     from django.http.request import split_domain_port
-    from wagtail.models import Site
 
     hostname = split_domain_port(request._get_raw_host())[0]
     request._wagtail_site = remember(request, ("site", hostname, request.get_port()), lambda: _find_site(request))
-    request._wagtail_cached_site_root_paths = remember(request, "site-root-paths", Site.get_site_root_paths)
+
+
+def _site_root_paths():
+    from wagtail.models import Page
+
+    return Page._get_site_root_paths(types.SimpleNamespace())
+
+
+def use_site_root_paths(request, language: str | None = None) -> None:
+    """Give page URLs the remembered site root paths of `language` (default: the active one), which they would
+    otherwise read from the cache server: wagtail-modeltranslation keeps one language's paths on the request
+    (``_wagtail_cached_site_root_paths`` with ``_wagtail_cached_site_root_paths_language``) and reads them again
+    whenever a URL in the other language is asked for, as the language switcher does on every page."""
+    language = language or translation.get_language()
+    request._wagtail_cached_site_root_paths = remember(request, ("site-root-paths", language), _site_root_paths)
+    request._wagtail_cached_site_root_paths_language = language
 
 
 # --- The page cache -----------------------------------------------------------------------------------------
 
-_not_pages: dict[str, None] = {}  # paths this process saw answered by another view than Wagtail's
+_not_pages: dict[str, None] = {}  # paths (PATH_INFO) this process saw answered by another view than Wagtail's
+ENVIRON_KEY = "cms.page_cache"  # what PageCacheApplication's lookup found, for PageCacheMiddleware
 
 
 def _skipped_prefixes() -> tuple[str, ...]:
     return (*settings.ADMIN_PATH_PREFIXES, settings.STATIC_URL, settings.MEDIA_URL)
 
 
-def _request_is_cacheable(request) -> bool:
-    if request.method not in ("GET", "HEAD") or not settings.PAGE_CACHE_ENABLED:
+def _environ_is_cacheable(environ) -> bool:
+    """A GET or HEAD without a session or messages cookie, outside the admin, static files and media, not a
+    preview, not a path this process knows another view answers. Erring on the safe side: a cookie header that
+    merely mentions the session cookie's name counts as a session."""
+    if environ.get("REQUEST_METHOD") not in ("GET", "HEAD") or not settings.PAGE_CACHE_ENABLED:
         return False
-    cookies = request.COOKIES
-    if settings.SESSION_COOKIE_NAME in cookies or MESSAGES_COOKIE in cookies:
+    cookies = environ.get("HTTP_COOKIE")
+    if cookies and (settings.SESSION_COOKIE_NAME in cookies or MESSAGES_COOKIE in cookies):
         return False  # logged-in users and visitors with messages get fresh pages
-    path = request.path_info
+    path = environ.get("PATH_INFO") or "/"
     if path in _not_pages or path.startswith(_skipped_prefixes()):
         return False
-    return not request.GET.get("preview")
+    return "preview" not in environ.get("QUERY_STRING", "")
 
 
-def _language(request) -> str:
-    return translation.get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
+def _scheme(environ) -> str:
+    """As HttpRequest.scheme: the proxy's header when SECURE_PROXY_SSL_HEADER names one."""
+    if settings.SECURE_PROXY_SSL_HEADER:
+        header, secure_value = settings.SECURE_PROXY_SSL_HEADER
+        value = environ.get(header)
+        if value is not None:
+            return "https" if value.split(",", 1)[0].strip() == secure_value else "http"
+    return environ.get("wsgi.url_scheme", "http")
 
 
-def _page_key(request) -> str:
-    raw = f"{request.scheme}|{request.get_host()}|{request.get_full_path()}|{_language(request)}"
-    return PAGE_KEY_PREFIX + hashlib.sha256(raw.encode()).hexdigest()
+def _raw_host(environ) -> str:
+    """As HttpRequest._get_raw_host. Only for the key: an entry exists only after the whole stack (which
+    validates the host against ALLOWED_HOSTS) answered 200 for exactly this host."""
+    if settings.USE_X_FORWARDED_HOST and "HTTP_X_FORWARDED_HOST" in environ:
+        return environ["HTTP_X_FORWARDED_HOST"]
+    return environ.get("HTTP_HOST") or f"{environ.get('SERVER_NAME')}:{environ.get('SERVER_PORT')}"
+
+
+def _page_key(environ) -> str:
+    path = environ.get("PATH_INFO") or "/"
+    language = translation.get_language_from_path(path) or settings.LANGUAGE_CODE
+    raw = (
+        f"{_scheme(environ)}|{_raw_host(environ)}|{environ.get('SCRIPT_NAME', '')}{path}"
+        f"?{environ.get('QUERY_STRING', '')}|{language}"
+    )
+    return PAGE_KEY_PREFIX + hashlib.sha256(raw.encode("utf-8", "surrogateescape")).hexdigest()
+
+
+def _lookup(environ) -> tuple[str, int | None, tuple | None]:
+    """(key, generation, entry): the entry only when it was stored under the current generation; the generation
+    is None when the cache server cannot be reached. One round trip to the cache."""
+    key = _page_key(environ)
+    try:
+        found = _cache().get_many([GENERATION_KEY, key])
+    except Exception as exc:  # a backend that raises instead of missing
+        logger.warning("page cache unavailable: %s", type(exc).__name__)
+        return key, None, None
+    current = _generation_from(found.get(GENERATION_KEY))
+    entry = found.get(key)
+    if current is None or entry is None or entry[0] != current:
+        entry = None
+    return key, current, entry
 
 
 def _response_is_cacheable(request, response) -> bool:
     match = getattr(request, "resolver_match", None)
     cache_control = response.get("Cache-Control", "")
+    urlconf = getattr(request, "urlconf", settings.ROOT_URLCONF)
     return (
         response.status_code == 200
         and match is not None
         and match.url_name == "wagtail_serve"
+        # the language comes from the path alone (i18n_patterns without a prefix for the default language), as
+        # the key assumes; with a prefixed default, Django would also read the cookie and Accept-Language
+        and is_language_prefix_patterns_used(urlconf) == (True, False)
         and not response.cookies
         and not response.has_header("Set-Cookie")
         and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")  # the page holds this visitor's CSRF token
@@ -266,6 +330,19 @@ def _response_is_cacheable(request, response) -> bool:
         and not getattr(response, "streaming", False)
         and not any(word in cache_control for word in ("private", "no-store", "no-cache"))
     )
+
+
+def _entry(generation_: int, response) -> tuple:
+    if hasattr(response, "render") and not response.is_rendered:
+        response.render()
+    return (generation_, f"{response.status_code} {response.reason_phrase}", list(response.items()), response.content)
+
+
+def _response_from(entry) -> HttpResponse:
+    _generation, status_line, headers, content = entry
+    response = HttpResponse(content, status=int(status_line[:3]), headers=dict(headers))
+    response[CACHED_HEADER] = "hit"
+    return response
 
 
 def forget_process_state(**kwargs) -> None:
@@ -282,52 +359,67 @@ def _remember_not_a_page(request) -> None:
     if match is not None and match.url_name != "wagtail_serve":
         if len(_not_pages) >= NOT_A_PAGE_LIMIT:
             _not_pages.clear()
-        _not_pages[request.path_info] = None
+        _not_pages[request.META.get("PATH_INFO") or "/"] = None
+
+
+class PageCacheApplication:
+    """WSGI application in front of Django's (cms/wsgi.py): a cached anonymous page is answered before Django
+    builds a request, fires its signals or runs any middleware, with the status and headers the whole stack gave
+    it. Every other request goes to Django, carrying what the lookup found, so that PageCacheMiddleware neither
+    asks the cache again nor forgets to store the page."""
+
+    def __init__(self, application):
+        self.application = application
+
+    def __call__(self, environ, start_response):
+        if _environ_is_cacheable(environ):
+            found = environ[ENVIRON_KEY] = _lookup(environ)
+            entry = found[2]
+            if entry is not None:
+                _generation, status_line, headers, content = entry
+                start_response(status_line, [*headers, (CACHED_HEADER, "hit")])
+                return [b""] if environ["REQUEST_METHOD"] == "HEAD" else [content]
+        return self.application(environ, start_response)
 
 
 class PageCacheMiddleware:
-    """Answers anonymous page views from the cache before the rest of the stack runs; place it first.
-
-    Every other request passes through, with the remembered Site installed for Wagtail (not in the admin)."""
+    """Stores anonymous page views in the cache and answers them from it (when PageCacheApplication has not
+    already: the test client, runserver); place it first. Every request that is not answered from the cache
+    gets the remembered Site installed for Wagtail (not in the admin)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if not _request_is_cacheable(request):
-            return self._serve(request)
+        token = _current_request.set(request)
         try:
-            key = _page_key(request)
-        except DisallowedHost:
-            return self.get_response(request)  # the stack answers it as usual (400)
-        try:
-            found = _cache().get_many([GENERATION_KEY, key])
-        except Exception as exc:  # a backend that raises instead of missing
-            logger.warning("page cache unavailable: %s", type(exc).__name__)
-            request._content_generation = None
-            return self._serve(request)
-        current = request._content_generation = _generation_from(found.get(GENERATION_KEY))
-        entry = found.get(key)
-        if current is not None and entry is not None and entry[0] == current:
-            _generation, status, headers, content = entry
-            response = HttpResponse(content, status=status, headers=headers)
-            response[CACHED_HEADER] = "hit"
-            return response
+            return self._answer(request)
+        finally:
+            _current_request.reset(token)
+
+    def _answer(self, request):
+        found = request.META.get(ENVIRON_KEY)
+        if found is None:
+            if not _environ_is_cacheable(request.META):
+                return self._serve(request)
+            found = _lookup(request.META)
+        key, current, entry = found
+        request._content_generation = current
+        if entry is not None:
+            return _response_from(entry)
         response = self._serve(request)
         if current is not None and _response_is_cacheable(request, response):
-            if hasattr(response, "render") and not response.is_rendered:
-                response.render()
-            entry = (current, response.status_code, dict(response.items()), response.content)
             try:
-                _cache().set(key, entry, timeout=settings.PAGE_CACHE_SECONDS)
+                _cache().set(key, _entry(current, response), timeout=settings.PAGE_CACHE_SECONDS)
             except Exception as exc:
                 logger.warning("page cache not stored: %s", type(exc).__name__)
             response[CACHED_HEADER] = "miss"
         return response
 
     def _serve(self, request):
-        path = request.path_info
-        if path not in _not_pages and not path.startswith(_skipped_prefixes()):
+        if (request.META.get("PATH_INFO") or "/") not in _not_pages and not request.path_info.startswith(
+            _skipped_prefixes()
+        ):
             install_site(request)
         response = self.get_response(request)
         _remember_not_a_page(request)

@@ -131,21 +131,28 @@ def is_admin_path(path: str) -> bool:
 
 # What a response or view can set to change its policy (django-csp's decorators): such a response gets its header
 # built as django-csp builds it.
-CSP_RESPONSE_ATTRIBUTES = tuple(
+CSP_RESPONSE_ATTRIBUTES = frozenset(
     f"_csp_{name}{suffix}" for name in ("config", "update", "replace", "exempt") for suffix in ("", "_ro")
 )
-_built_policies: dict[bool, str] = {}
+_built_policies: dict = {}
 
 
-def built_policy(admin: bool) -> str:
-    """The Content-Security-Policy header for the public site or the admin, built once per process (and again
-    when a test changes the settings), not per response."""
+def built_policies() -> tuple[str, str] | None:
+    """The Content-Security-Policy headers of the public site and of the admin, built once per process (and again
+    when a test changes the settings) instead of per response; None when the configuration needs django-csp's
+    per-response building (a report-only policy, excluded URL prefixes)."""
     try:
-        return _built_policies[admin]
+        return _built_policies["headers"]
     except KeyError:
-        policy = build_policy(replace=settings.CONTENT_SECURITY_POLICY_ADMIN if admin else None)
-        _built_policies[admin] = policy
-        return policy
+        pass
+    if getattr(settings, "CONTENT_SECURITY_POLICY_REPORT_ONLY", None) or (
+        (settings.CONTENT_SECURITY_POLICY or {}).get("EXCLUDE_URL_PREFIXES")
+    ):
+        headers = None
+    else:
+        headers = (build_policy(), build_policy(replace=settings.CONTENT_SECURITY_POLICY_ADMIN))
+    _built_policies["headers"] = headers
+    return headers
 
 
 def _forget_built_policies(**kwargs) -> None:
@@ -156,24 +163,23 @@ setting_changed.connect(_forget_built_policies, dispatch_uid="cms-security-csp-b
 
 
 class ContentSecurityPolicyMiddleware(CSPMiddleware):
-    """django-csp, with ``CONTENT_SECURITY_POLICY_ADMIN`` replacing directives on admin URLs only. The two headers
-    are built once (`built_policy`); a response that changes its policy, a page that used a nonce, a report-only
-    policy or excluded prefixes go through django-csp's own per-response building."""
+    """django-csp, with ``CONTENT_SECURITY_POLICY_ADMIN`` replacing directives on admin URLs only. Both headers
+    are built once (`built_policies`); a response that changes its policy, a page that used a nonce, DEBUG's
+    error pages and configurations with a report-only policy or excluded prefixes go through django-csp's own
+    per-response building."""
 
     def process_response(self, request, response):
-        policy = settings.CONTENT_SECURITY_POLICY or {}
+        headers = built_policies()
         if (
-            getattr(request, "_csp_nonce", None) is not None
-            or any(hasattr(response, name) for name in CSP_RESPONSE_ATTRIBUTES)
-            or getattr(settings, "CONTENT_SECURITY_POLICY_REPORT_ONLY", None)
-            or policy.get("EXCLUDE_URL_PREFIXES")
-            or (settings.DEBUG and response.status_code in (404, 500))
+            headers is None
+            or getattr(request, "_csp_nonce", None) is not None
+            or not CSP_RESPONSE_ATTRIBUTES.isdisjoint(vars(response))
+            or (response.status_code in (404, 500) and settings.DEBUG)
         ):
             return super().process_response(request, response)
-        if CSP_HEADER not in response:
-            header = built_policy(is_admin_path(request.path_info))
-            if header:
-                response[CSP_HEADER] = header
+        header = headers[is_admin_path(request.path_info)]
+        if header and CSP_HEADER not in response:
+            response[CSP_HEADER] = header
         # as django-csp: a nonce asked for after the header was written is an error, not a silent gap
         request.csp_nonce = CheckableLazyObject(self._csp_nonce_post_response)
         return response

@@ -3,7 +3,9 @@
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import ObjectList, TabbedInterface
-from wagtail.models import Page
+from wagtail.models import Page, PageViewRestriction
+
+from cms.cache import remember
 
 ONLINE_RULE_FEATURES = ["bold", "italic", "link", "ul", "ol"]
 
@@ -14,6 +16,13 @@ class BilingualPreviewMixin:
     @property
     def preview_modes(self):
         return [("nl", _("Dutch")), ("en", _("English"))]
+
+    def get_view_restrictions(self):
+        """Wagtail checks a page's view restrictions on every view (two queries); while no page has one (kept in
+        the process until content changes), the answer needs no query."""
+        if not remember(None, "any-view-restrictions", PageViewRestriction.objects.exists):
+            return PageViewRestriction.objects.none()
+        return super().get_view_restrictions()
 
     def serve_preview(self, request, mode_name):
         with translation.override(mode_name or "nl"):

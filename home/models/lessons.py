@@ -149,7 +149,10 @@ class LessonAudience(Orderable):
         verbose_name_plural = _("audiences")
 
     def __str__(self):
-        label = str(self.get_school_type_display())
+        try:
+            label = str(SchoolType(self.school_type).label)  # get_school_type_display() rebuilds its choices per call
+        except ValueError:
+            label = self.school_type
         if self.year_from and self.year_to and self.year_to != self.year_from:
             return f"{label}, {YEAR_WORD[self.school_type]} {self.year_from}–{self.year_to}"
         if self.year_from:

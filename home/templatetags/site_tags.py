@@ -7,11 +7,15 @@ from django.conf import settings
 from django.urls import translate_url
 from django.utils import translation
 
+from cms.cache import use_site_root_paths
+
 register = template.Library()
 
 
 def _page_url_in(page, language_code, request):
     with translation.override(language_code):
+        if request is not None:
+            use_site_root_paths(request)
         url = page.specific.get_url(request=request)
     return url
 
@@ -40,6 +44,8 @@ def language_links(context):
                 "current": code == current,
             }
         )
+    if request is not None:
+        use_site_root_paths(request)  # the page's own language again, for the page URLs that follow
     return links
 
 
