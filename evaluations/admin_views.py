@@ -24,6 +24,7 @@ from wagtail.admin.views.mixins import SpreadsheetExportMixin
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
 
+from cms.exports import ExcelCsvMixin
 from evaluations.models import EvaluationAnswer, FactorColumn, GroupResult
 from evaluations.services import evaluation as service
 from home.models import TrainingPage
@@ -229,7 +230,7 @@ class TrainingReportListView(TrainingScopeMixin, BaseReportListView):
     pass
 
 
-class ExportView(ReportPermissionMixin, SpreadsheetExportMixin, View):
+class ExportView(ReportPermissionMixin, ExcelCsvMixin, SpreadsheetExportMixin, View):
     """Answers as CSV or XLSX: no identities, only the name a participant chose to add."""
 
     list_export = [
