@@ -1,16 +1,19 @@
 """Evaluation reports, exports, the room link (QR code) and group results in the Wagtail admin (evaluation issue).
 
 Who may read which report is decided by workshops/roles.py and the evaluations' model permissions (Coordinators
-and Trainers hold `evaluations.view_evaluationanswer`). Names of registrants who have not answered are shown only
-to coordinators.
+and Trainers hold `evaluations.view_evaluationanswer`); a trainer reaches only the sessions they train, in every
+report, list, export and group result. Small groups stay anonymous (evaluations/services/evaluation.py): below
+EVALUATION_MIN_GROUP_SIZE answers a report shows counts only and its export is refused. The names of registrants
+who have not answered are on a page of their own, for coordinators only, never beside answers.
 """
 
 import segno
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils import translation
 from django.utils.functional import cached_property
@@ -19,7 +22,7 @@ from django.views.generic import TemplateView, View
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.paginator import WagtailPaginator
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
-from wagtail.admin.views.generic.models import CreateView
+from wagtail.admin.views.generic.models import CreateView, DeleteView, EditView, IndexView
 from wagtail.admin.views.mixins import SpreadsheetExportMixin
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
@@ -85,9 +88,10 @@ class EvaluationIndexView(ReportPermissionMixin, WagtailAdminTemplateMixin, Temp
         visible = visible_sessions(self.request.user, Session.objects.filter(starts_at__lte=timezone.now()))
         sessions = _sessions_with_counts(visible).order_by("-starts_at")[: self.limit]
         context["sessions"] = sessions
+        mine = visible_sessions(self.request.user)
         context["trainings"] = (
-            TrainingPage.objects.filter(sessions__evaluation_answers__isnull=False)
-            .annotate(n_answers=Count("sessions__evaluation_answers", distinct=True))
+            TrainingPage.objects.filter(sessions__in=mine, sessions__evaluation_answers__isnull=False)
+            .annotate(n_answers=Count("sessions__evaluation_answers", filter=Q(sessions__in=mine), distinct=True))
             .order_by("title")
         )
         return context
@@ -105,6 +109,7 @@ class SessionScopeMixin:
     export_url_name = "evaluation_reports:session_export"
     texts_url_name = "evaluation_reports:session_texts"
     actions_url_name = "evaluation_reports:session_actions"
+    not_answered_url_name = "evaluation_reports:session_not_answered"
 
     @cached_property
     def session(self):
@@ -124,6 +129,7 @@ class TrainingScopeMixin:
     export_url_name = "evaluation_reports:training_export"
     texts_url_name = "evaluation_reports:training_texts"
     actions_url_name = "evaluation_reports:training_actions"
+    not_answered_url_name = "evaluation_reports:training_not_answered"
 
     @cached_property
     def training(self):
@@ -155,8 +161,9 @@ class BaseReportView(ReportPermissionMixin, WagtailAdminTemplateMixin, TemplateV
         coordinator = roles.is_coordinator(self.request.user)
         pk = self.kwargs["pk"]
         context.update(
-            report=service.build_report(sessions, with_names=coordinator),
+            report=service.build_report(sessions),
             is_coordinator=coordinator,
+            not_answered_url=reverse(self.not_answered_url_name, args=[pk]) if coordinator else "",
             session_rows=self.session_rows(sessions),
             export_url=reverse(self.export_url_name, args=[pk]),
             texts_url=reverse(self.texts_url_name, args=[pk]),
@@ -207,11 +214,17 @@ class BaseReportListView(ReportPermissionMixin, WagtailAdminTemplateMixin, Templ
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         sessions = self.get_sessions()
-        rows = service.report_texts(sessions) if self.kind == "texts" else service.report_actions(sessions)
+        too_few = service.too_few(service.answer_count(sessions))
+        if too_few:
+            rows = []
+        else:
+            rows = service.report_texts(sessions) if self.kind == "texts" else service.report_actions(sessions)
         paginator = WagtailPaginator(rows, self.per_page)
         page = paginator.get_page(self.request.GET.get("p"))  # a page number out of range or not a number: no error
         context.update(
             kind=self.kind,
+            too_few=too_few,
+            min_group_size=service.min_group_size(),
             page_obj=page,
             rows=page.object_list,
             elided_page_range=paginator.get_elided_page_range(page.number),
@@ -288,13 +301,27 @@ class ExportView(ReportPermissionMixin, ExcelCsvMixin, SpreadsheetExportMixin, V
             training = get_object_or_404(TrainingPage, pk=pk)
             sessions = visible_sessions(request.user, Session.objects.filter(training=training))
             self.export_filename = f"evaluation-training-{training.pk}"
+            report_url = reverse("evaluation_reports:training", args=[pk])
         else:
             session = get_object_or_404(visible_sessions(request.user), pk=pk)
             sessions = Session.objects.filter(pk=session.pk)
             self.export_filename = f"evaluation-session-{session.pk}"
-        return self.as_spreadsheet(service.export_queryset(sessions), export_format)
+            report_url = reverse("evaluation_reports:session", args=[pk])
+        if service.too_few(service.answer_count(sessions)):
+            messages.info(request, too_few_message())
+            return redirect(report_url)
+        self.small_sessions = service.small_session_ids(sessions) if self.by_training else set()
+        return self.as_spreadsheet(service.export_queryset(sessions, self.small_sessions), export_format)
 
     def to_row_dict(self, item):
+        """One answer. An answer of a session with fewer than k answers does not say which session it is from."""
+        row = self._answer_row(item)
+        if item.session_id in getattr(self, "small_sessions", ()):
+            row["session"] = str(_("A session with few answers"))
+            row["session_date"] = ""
+        return row
+
+    def _answer_row(self, item):
         factors = {column: [] for column in FactorColumn}
         for factor in item.factors.all():
             factors[factor.column].append(factor.text)
@@ -360,12 +387,98 @@ class RoomLinkView(ReportPermissionMixin, WagtailAdminTemplateMixin, TemplateVie
         return context
 
 
-class GroupResultCreateView(CreateView):
+def too_few_message():
+    return _(
+        "Too few answers to show: figures, success factors and written answers appear from %(k)s answers, so that "
+        "nobody can be recognised by what they wrote. The answers count toward the training's report."
+    ) % {"k": service.min_group_size()}
+
+
+class NotAnsweredView(ReportPermissionMixin, WagtailAdminTemplateMixin, TemplateView):
+    """Who has not answered yet by their personal link, for the reminder: coordinators only, and on a page of its
+    own, never beside the answers of the same group."""
+
+    template_name = "evaluations/admin/not_answered.html"
+    header_icon = "user"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not roles.is_coordinator(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_page_title(self):
+        return _("Not answered yet")
+
+    def get_breadcrumbs_items(self):
+        return self.breadcrumbs_items + [
+            {"url": reverse("evaluation_reports:index"), "label": _("Evaluations")},
+            {"url": reverse(self.report_url_name, args=[self.kwargs["pk"]]), "label": self.get_report_title()},
+            {"url": "", "label": self.get_page_title()},
+        ]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            names=service.non_respondent_names(self.get_sessions()),
+            report_title=self.get_report_title(),
+            report_url=reverse(self.report_url_name, args=[self.kwargs["pk"]]),
+        )
+        return context
+
+
+class SessionNotAnsweredView(SessionScopeMixin, NotAnsweredView):
+    pass
+
+
+class TrainingNotAnsweredView(TrainingScopeMixin, NotAnsweredView):
+    pass
+
+
+def group_results_for(user, queryset=None):
+    """Group results of the sessions this user may see (workshops.roles: coordinators all, trainers their own)."""
+    queryset = GroupResult.objects.all() if queryset is None else queryset
+    return queryset.filter(session__in=visible_sessions(user))
+
+
+class OwnSessionsFormMixin:
+    """The session a group result belongs to is chosen among the sessions this user may see."""
+
+    def get_form(self, *args, **kwargs):
+        form = super().get_form(*args, **kwargs)
+        if "session" in form.fields:
+            form.fields["session"].queryset = visible_sessions(
+                self.request.user, Session.objects.select_related("training", "lesson")
+            ).order_by("-starts_at")
+        return form
+
+
+class OwnGroupResultMixin:
+    def get_object(self, queryset=None):
+        obj = super().get_object(queryset)
+        if not group_results_for(self.request.user).filter(pk=obj.pk).exists():
+            raise PermissionDenied
+        return obj
+
+
+class GroupResultIndexView(IndexView):
+    def get_base_queryset(self):
+        return group_results_for(self.request.user, super().get_base_queryset())
+
+
+class GroupResultEditView(OwnGroupResultMixin, OwnSessionsFormMixin, EditView):
+    pass
+
+
+class GroupResultDeleteView(OwnGroupResultMixin, DeleteView):
+    pass
+
+
+class GroupResultCreateView(OwnSessionsFormMixin, CreateView):
     """Opened from a session's report with ?session=<id>: that session is chosen already."""
 
     def get_initial_form_instance(self):
         session_id = self.request.GET.get("session", "")
-        if session_id.isdigit() and Session.objects.filter(pk=int(session_id)).exists():
+        if session_id.isdigit() and visible_sessions(self.request.user).filter(pk=int(session_id)).exists():
             return GroupResult(session_id=int(session_id))
         return super().get_initial_form_instance()
 
@@ -382,7 +495,11 @@ class GroupResultViewSet(ModelViewSet):
     list_filter = ["session__training"]
     ordering = ["-session__starts_at"]
     copy_view_enabled = False
+    inspect_view_enabled = False
+    index_view_class = GroupResultIndexView
     add_view_class = GroupResultCreateView
+    edit_view_class = GroupResultEditView
+    delete_view_class = GroupResultDeleteView
 
 
 def report_urls():
@@ -398,6 +515,8 @@ def report_urls():
         path("session/<int:pk>/actions/", SessionReportListView.as_view(kind="actions"), name="session_actions"),
         path("training/<int:pk>/texts/", TrainingReportListView.as_view(kind="texts"), name="training_texts"),
         path("training/<int:pk>/actions/", TrainingReportListView.as_view(kind="actions"), name="training_actions"),
+        path("session/<int:pk>/not-answered/", SessionNotAnsweredView.as_view(), name="session_not_answered"),
+        path("training/<int:pk>/not-answered/", TrainingNotAnsweredView.as_view(), name="training_not_answered"),
     ]
 
 

@@ -284,6 +284,9 @@ TOKEN_MAX_AGE_EVALUATION = env_int("TOKEN_MAX_AGE_EVALUATION", 60 * 60 * 24 * 18
 TOKEN_MAX_AGE_SCHOOL = env_int("TOKEN_MAX_AGE_SCHOOL", 60 * 60 * 24 * 60)
 # Days after a session's end during which its evaluation form takes answers (evaluations/services/evaluation.py).
 EVALUATION_OPEN_DAYS = env_int("EVALUATION_OPEN_DAYS", 14)
+# Evaluation reports show figures, success factors and written answers only for groups of at least this many answers
+# (a session, a training, any filtered part); smaller groups count toward the training's total (k-anonymity).
+EVALUATION_MIN_GROUP_SIZE = env_int("EVALUATION_MIN_GROUP_SIZE", 5)
 # Timed mail whose moment passed unsent (the beat was down, a session's end was edited into the past) still goes
 # out this many days later, once (events/services/schedule.py).
 MAIL_CATCH_UP_DAYS = env_int("MAIL_CATCH_UP_DAYS", EVALUATION_OPEN_DAYS)

@@ -17,7 +17,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core import signing
 from django.db import transaction
-from django.db.models import Avg, Count, F, IntegerField, Min, Q, Sum, Window
+from django.db.models import Avg, Case, Count, F, IntegerField, Min, Q, Sum, Value, When, Window
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -262,6 +262,37 @@ def initial_from_answer(answer) -> dict:
 
 
 # --- Reports -----------------------------------------------------------------------------------------------
+#
+# Small groups stay anonymous: a report (of a session, a training, or any part of one) shows its figures, success
+# factors, top three, actions and written answers only when it holds at least EVALUATION_MIN_GROUP_SIZE answers
+# (k). A smaller group shows its counts and "too few answers to show"; its answers still count in the training's
+# report, where nothing says which session they came from. The names of participants who have not answered (for
+# the reminder) are never on a page or in an export that shows answers: see `non_respondent_names`.
+
+
+def min_group_size() -> int:
+    """k: the fewest answers a report may show figures or texts for (setting EVALUATION_MIN_GROUP_SIZE)."""
+    return max(1, int(getattr(settings, "EVALUATION_MIN_GROUP_SIZE", 5)))
+
+
+def answer_count(sessions) -> int:
+    return EvaluationAnswer.objects.filter(session__in=sessions).count()
+
+
+def too_few(count: int) -> bool:
+    return count < min_group_size()
+
+
+def small_session_ids(sessions) -> set[int]:
+    """The sessions among `sessions` with fewer than k answers (one grouped query)."""
+    counts = dict(
+        EvaluationAnswer.objects.filter(session__in=sessions)
+        .order_by()
+        .values("session")
+        .annotate(n=Count("id"))
+        .values_list("session", "n")
+    )
+    return {pk for pk in sessions.values_list("pk", flat=True) if too_few(counts.get(pk, 0))}
 
 TOP_FACTORS_PER_COLUMN = 10
 # The report page shows the first rows of the free texts and of the actions; the rest is one click away (a paged
@@ -281,8 +312,9 @@ def _bars(rows, total=None):
     return rows
 
 
-def build_report(sessions, *, with_names=False) -> dict:
-    """Every figure of the report for a queryset of sessions, in a fixed number of queries."""
+def build_report(sessions) -> dict:
+    """Every figure of the report for a queryset of sessions, in a fixed number of queries. With fewer than k
+    answers only the counts (answers, participants, responses) and the group results: `too_few` is True."""
     answers = EvaluationAnswer.objects.filter(session__in=sessions)
     rating_counts = {}
     for field in ("rating_session", "rating_material"):
@@ -309,6 +341,20 @@ def build_report(sessions, *, with_names=False) -> dict:
     )
     n_participants = people["participants"]
     response_rate = round(100 * people["responded"] / n_participants, 1) if n_participants else None
+    counts = {
+        "answers": totals["answers"],
+        "personal": totals["personal"],
+        "room": totals["room"],
+        "named": totals["named"],
+        "participants": n_participants,
+        "responded": people["responded"],
+        "non_respondents": n_participants - people["responded"],
+        "response_rate": response_rate,
+        "min_group_size": min_group_size(),
+        "too_few": too_few(totals["answers"]),
+    }
+    if counts["too_few"]:
+        return {**counts, **_hidden_figures(), "group_results": _group_results(sessions)}
 
     factor_rows = (
         EvaluationFactor.objects.filter(answer__session__in=sessions)
@@ -348,33 +394,14 @@ def build_report(sessions, *, with_names=False) -> dict:
     # the first rows only, each carrying the number of all rows (a window count: no extra query)
     actions = list(report_actions(sessions).annotate(total=Window(Count("id")))[:REPORT_LIST_LIMIT])
     texts = list(report_texts(sessions)[:REPORT_LIST_LIMIT])
-    groups = list(
-        GroupResult.objects.filter(session__in=sessions)
-        .select_related("session", "session__training", "session__lesson")
-        .prefetch_related("factors", "top_items", "actions")
-        .order_by("session__starts_at")
-    )
-    for group in groups:
-        group.columns = [
-            {"column": column, "label": column.label, "items": [f for f in group.factors.all() if f.column == column]}
-            for column in FactorColumn
-        ]
-    missing = non_respondents(sessions)
-    missing_names = list(missing.order_by("name").values_list("name", flat=True)) if with_names else None
+    groups = _group_results(sessions)
 
     def distribution(field):
         counts = [{"label": str(v), "count": totals[f"{field}_{v}"]} for v in range(1, 6)]
         return _bars(counts)
 
     return {
-        "answers": totals["answers"],
-        "personal": totals["personal"],
-        "room": totals["room"],
-        "named": totals["named"],
-        "participants": n_participants,
-        "responded": people["responded"],
-        "non_respondents": n_participants - people["responded"],
-        "response_rate": response_rate,
+        **counts,
         "avg_session": _round(totals["avg_session"]),
         "avg_material": _round(totals["avg_material"]),
         "rated_session": totals["rated_session"],
@@ -395,25 +422,68 @@ def build_report(sessions, *, with_names=False) -> dict:
         "texts": texts,
         "texts_total": totals["texts"],
         "group_results": groups,
-        "non_respondent_names": missing_names,
     }
 
 
+def _hidden_figures() -> dict:
+    """What a report of fewer than k answers shows instead of its figures: nothing."""
+    return {
+        "avg_session": None,
+        "avg_material": None,
+        "rated_session": 0,
+        "rated_material": 0,
+        "session_distribution": [],
+        "material_distribution": [],
+        "homework": [],
+        "factor_columns": [],
+        "top_three": [],
+        "actions": [],
+        "actions_total": 0,
+        "texts": [],
+        "texts_total": 0,
+    }
+
+
+def _group_results(sessions) -> list:
+    """The group's own flip-chart results (recorded by the facilitator, not anyone's answer), per session."""
+    groups = list(
+        GroupResult.objects.filter(session__in=sessions)
+        .select_related("session", "session__training", "session__lesson")
+        .prefetch_related("factors", "top_items", "actions")
+        .order_by("session__starts_at")
+    )
+    for group in groups:
+        group.columns = [
+            {"column": column, "label": column.label, "items": [f for f in group.factors.all() if f.column == column]}
+            for column in FactorColumn
+        ]
+    return groups
+
+
+def non_respondent_names(sessions) -> list[str]:
+    """Names of the participants who have not answered by their personal link, for the reminder. Shown on a page
+    of their own (coordinators only), never beside the answers of the same group."""
+    return list(non_respondents(sessions).order_by("name").values_list("name", flat=True))
+
+
 def report_actions(sessions):
-    """Every action participants named, soonest first (undated last); the report shows the first rows."""
+    """Every action participants named, soonest first (undated last); the report shows the first rows. Nothing
+    says which session or answer an action came from."""
     return (
         EvaluationAction.objects.filter(answer__session__in=sessions)
         .order_by(F("due_date").asc(nulls_last=True), "text", "id")
-        .values("text", "owner", "due_date", "answer__session_id")
+        .values("text", "owner", "due_date")
     )
 
 
 def report_texts(sessions):
-    """Every answer with something written in it (insights, lessons, needs, comment); the report shows the first."""
+    """Every answer with something written in it (insights, lessons, needs, comment); the report shows the first.
+    In the order of the answers' random edit-key hashes: stable from page to page, but following neither session
+    nor time, so a training's list does not put a session's texts together."""
     return (
         EvaluationAnswer.objects.filter(session__in=sessions)
         .filter(_WITH_TEXT)
-        .order_by("session_id", "new_insights", "id")
+        .order_by("edit_key_hash", "id")
         .values("new_insights", "learned", "needs", "comment", "respondent_name")
     )
 
@@ -422,10 +492,21 @@ def _round(value):
     return None if value is None else round(float(value), 2)
 
 
-def export_queryset(sessions):
+def export_queryset(sessions, small: set[int] = frozenset()):
+    """The answers to export, a session's answers together. Answers of the `small` sessions (fewer than k answers,
+    see `small_session_ids`) come last, in an order that follows neither session nor time; the export leaves out
+    which session they belong to."""
+    order = ["session__starts_at", "session_id", "edit_key_hash"]
+    if small:
+        ids = list(small)
+        order = [
+            Case(When(session_id__in=ids, then=Value(1)), default=Value(0)),
+            Case(When(session_id__in=ids, then=F("edit_key_hash")), default=Value("")),
+            *order,
+        ]
     return (
         EvaluationAnswer.objects.filter(session__in=sessions)
         .select_related("session", "session__training", "session__lesson")
         .prefetch_related("factors", "top_items", "actions")
-        .order_by("session__starts_at", "session_id", "id")
+        .order_by(*order)
     )

@@ -32,6 +32,13 @@ pytestmark = pytest.mark.django_db
 S = Registration.Status
 
 
+@pytest.fixture(autouse=True)
+def every_group_shown(settings):
+    """These tests check the arithmetic on a few answers; the minimum group size has its own tests
+    (test_small_groups.py)."""
+    settings.EVALUATION_MIN_GROUP_SIZE = 1
+
+
 def answer(session, registration=None, *, language="nl", **data):
     via = "personal" if registration else "room"
     return service.submit_answer(session, data, via=via, language=language, registration=registration).answer
@@ -118,7 +125,7 @@ def column(report, name):
 
 def test_session_report_figures(seeded):
     with translation.override("en"):
-        report = service.build_report(Session.objects.filter(pk=seeded["a"].pk), with_names=True)
+        report = service.build_report(Session.objects.filter(pk=seeded["a"].pk))
         assert report["answers"] == 3
         assert (report["personal"], report["room"], report["named"]) == (2, 1, 1)
         assert report["participants"] == 4  # cancelled and waitlisted people are not asked
@@ -148,7 +155,8 @@ def test_session_report_figures(seeded):
         ]
         assert [g.session_id for g in report["group_results"]] == [seeded["a"].pk]
         assert report["non_respondents"] == 2
-        assert report["non_respondent_names"] == ["Cas Bakker", "Dirk Smit"]
+        assert "non_respondent_names" not in report  # names are never in a report of answers
+        assert service.non_respondent_names(Session.objects.filter(pk=seeded["a"].pk)) == ["Cas Bakker", "Dirk Smit"]
 
 
 def test_training_report_figures(seeded):
@@ -160,7 +168,6 @@ def test_training_report_figures(seeded):
     assert report["avg_material"] == 3.67  # (4 + 2 + 5) / 3
     assert column(report, "professional")["luisteren zonder oordeel"] == 3  # the other training's answer is not in
     assert report["non_respondents"] == 3
-    assert report["non_respondent_names"] is None  # names only when asked for (coordinators)
 
 
 def test_group_result_is_kept_apart_from_individual_answers(seeded):
@@ -213,14 +220,19 @@ def trainer(django_user_model):
     return user
 
 
-def test_report_page_for_a_coordinator_shows_names(client, seeded, coordinator):
+def test_report_page_for_a_coordinator_links_to_the_names_on_a_page_of_their_own(client, seeded, coordinator):
     client.force_login(coordinator)
     response = client.get(reverse("evaluation_reports:session", args=[seeded["a"].pk]))
     html = response.content.decode()
     assert response.status_code == 200
     assert 'data-figure="response-rate">50,0%' in html or 'data-figure="response-rate">50.0%' in html
     assert 'data-figure="answers">3<' in html
-    assert "Cas Bakker" in html and "Dirk Smit" in html
+    assert "Cas Bakker" not in html and "Dirk Smit" not in html  # never beside the answers
+    not_answered = reverse("evaluation_reports:session_not_answered", args=[seeded["a"].pk])
+    assert not_answered in html
+    names = client.get(not_answered).content.decode()
+    assert "Cas Bakker" in names and "Dirk Smit" in names
+    assert "Protocol opstellen" not in names and "Schaamte speelt" not in names
     assert "Steun van vrienden" in html and "Teamoverleg over beleid" in html  # group result
     assert "Protocol opstellen" in html
     assert "<svg" in html and "cdn" not in html.lower()
@@ -267,7 +279,9 @@ def test_training_report_and_index(client, seeded, coordinator):
     html = page.content.decode()
     assert page.status_code == 200
     assert 'data-figure="answers">4<' in html
-    assert "Hanna Visser" in html  # a non-respondent of session B, shown to a coordinator
+    assert "Hanna Visser" not in html  # a non-respondent of session B: on the page of names only
+    names = client.get(reverse("evaluation_reports:training_not_answered", args=[seeded["training"].pk]))
+    assert "Hanna Visser" in names.content.decode()
     # the sessions table: answers, participants asked (confirmed or attended), personal links used
     rows = [(row.pk, row.n_answers, row.n_participants, row.n_responded) for row in page.context["session_rows"]]
     assert rows == [(seeded["b"].pk, 1, 2, 1), (seeded["a"].pk, 3, 4, 2)]
@@ -336,8 +350,10 @@ def test_long_lists_are_cut_short_on_the_report_and_all_reachable_from_it(client
     html = client.get(reverse("evaluation_reports:training", args=[training])).content.decode()
     texts_url = reverse("evaluation_reports:training_texts", args=[training])
     actions_url = reverse("evaluation_reports:training_actions", args=[training])
-    # seeded: one answer with an insight in session A, two actions in session A
-    assert len(re.findall(r"opmerking \d{3}", html)) == limit - 1
+    # seeded: one answer with an insight in session A (in no particular place: texts follow neither session nor
+    # time), two actions in session A
+    shown = len(re.findall(r"opmerking \d{3}", html)) + html.count("Schaamte speelt een grote rol.")
+    assert shown == limit
     assert len(re.findall(r"stap \d{3}", html)) == limit - 2
     assert f'data-more="{extra + 1}"' in html and f'href="{texts_url}"' in html
     assert f'data-more="{extra + 2}"' in html and f'href="{actions_url}"' in html
