@@ -39,6 +39,7 @@ def _shared(board, token):
     after one change cost one read, not thirty. The token was read before the board, so what is kept under a token
     is never older than that token says."""
     if token:
+        token = f"{token}:{board.version}"  # the database's version too: a change whose cache update was lost
         kept = _SHARED.get(board.pk)
         if kept is not None and kept[0] == token:
             return kept[1]
