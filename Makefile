@@ -27,10 +27,12 @@ $(PY):
 # Installs exactly the locked versions (hash-checked), after checking that the lock matches pyproject.toml.
 $(STAMP): pyproject.toml requirements/dev.txt requirements/production.txt | $(PY)
 	@$(PY) scripts/check_lock.py
-	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q --require-hashes -r requirements/dev.txt
-	$(PY) -m pip install -q --no-deps -e .
-	touch $(STAMP)
+	@echo "installing the locked dependencies (requirements/dev.txt; details in $(VENV)/install.log)"
+	@{ $(PY) -m pip install -q --upgrade pip \
+		&& $(PY) -m pip install -q --require-hashes -r requirements/dev.txt \
+		&& $(PY) -m pip install -q --no-deps -e . ; } > $(VENV)/install.log 2>&1 \
+		|| { cat $(VENV)/install.log; exit 1; }
+	@touch $(STAMP)
 
 check-lock: | $(PY)
 	@$(PY) scripts/check_lock.py && echo "lock files match pyproject.toml"
