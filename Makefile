@@ -74,7 +74,7 @@ run: install compilemessages
 		|| { cat $(VAR_DIR)/migrate.log; exit 1; }
 	@$(PY) manage.py load_initial_data
 	@echo "Starting web on http://127.0.0.1:$(PORT)/ (English: http://127.0.0.1:$(PORT)/en/, admin: http://127.0.0.1:$(PORT)/admin/), worker and beat. Mail is written to $(VAR_DIR)/mail/. Ctrl-C stops all."
-	@PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/honcho -f Procfile.dev -p $(PORT) start
+	@PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/honcho -f Procfile.dev start -p $(PORT)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

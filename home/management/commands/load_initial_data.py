@@ -31,14 +31,12 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        # one line per step instead of Wagtail's log line for every page created, edited and published
-        wagtail_log = logging.getLogger("wagtail")
-        level = wagtail_log.level
-        wagtail_log.setLevel(logging.WARNING)
+        # one line per step instead of a log line for every page published and every demo registration
+        logging.disable(logging.INFO)
         try:
             self.load(options)
         finally:
-            wagtail_log.setLevel(level)
+            logging.disable(logging.NOTSET)
 
     def load(self, options):
         with transaction.atomic():
