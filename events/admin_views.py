@@ -11,8 +11,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.ui.tables import Column
 
-from events.contract import providers
+from events.contract import PLACEHOLDERS, providers
 from events.models import MailRule, OutboxMail
 from events.services import schedule
 
@@ -27,6 +28,26 @@ def _can_view(user) -> bool:
     return user.has_perm("events.view_outboxmail") or _can_manage(user)
 
 
+def _scope_chooser(user):
+    """The first provider's way of choosing what a mail is about (e.g. a session chooser), or None."""
+    for provider in providers():
+        make = getattr(provider, "scope_field", None)
+        if make is not None:
+            return getattr(provider, "scope_prefix", ""), make(user)
+    return None
+
+
+def scope_title(scope: str) -> str:
+    """What a scope is, as people name it (e.g. the session's training and time); the scope itself otherwise."""
+    for provider in providers():
+        title = getattr(provider, "scope_title", None)
+        if title is not None:
+            found = title(scope)
+            if found:
+                return found
+    return scope
+
+
 class SendNowForm(forms.Form):
     rule = forms.ModelChoiceField(
         label=_("Rule"), queryset=MailRule.objects.filter(is_active=True).select_related("template")
@@ -37,8 +58,19 @@ class SendNowForm(forms.Form):
         help_text=_("What the mail is about, e.g. session:12 for the session with id 12."),
     )
 
+    def __init__(self, *args, user=None, scope: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        chooser = _scope_chooser(user)
+        if chooser is not None:
+            prefix, field = chooser
+            kind, _sep, pk = scope.partition(":")
+            if kind == prefix and pk.isdigit():
+                field.initial = int(pk)
+            self.fields["scope"] = field
+
     def clean_scope(self):
-        scope = self.cleaned_data["scope"].strip()
+        value = self.cleaned_data["scope"]
+        scope = str(getattr(value, "scope", value) or "").strip()
         if not SCOPE_RE.match(scope):
             raise forms.ValidationError(_("Write it as kind:number, e.g. session:12."))
         return scope
@@ -48,15 +80,16 @@ def send_now(request):
     if not _can_manage(request.user):
         raise PermissionDenied
     if request.method == "POST":
-        form = SendNowForm(request.POST)
+        form = SendNowForm(request.POST, user=request.user)
         if form.is_valid():
             rule, scope = form.cleaned_data["rule"], form.cleaned_data["scope"]
             created = schedule.send_now(rule, scope)
             query = urlencode({"rule": rule.pk, "scope": scope, "created": created})
             return redirect(f"{reverse('events_progress')}?{query}")
     else:
-        form = SendNowForm(initial={"scope": request.GET.get("scope", ""), "rule": request.GET.get("rule")})
-    return render(request, "events/admin/send_now.html", {"form": form})
+        scope = request.GET.get("scope", "")
+        form = SendNowForm(user=request.user, scope=scope, initial={"scope": scope, "rule": request.GET.get("rule")})
+    return render(request, "events/admin/send_now.html", {"form": form, "media": form.media})
 
 
 def _status_counts(queryset) -> dict:
@@ -81,6 +114,7 @@ def progress(request):
         {
             "rule": rule,
             "scope": scope,
+            "scope_title": scope_title(scope),
             "counts": [(OutboxMail.Status(s).label, s, n) for s, n in counts.items()],
             "total": total,
             "done": done,
@@ -117,12 +151,17 @@ def scope(request, scope):
         table: dict[str, dict] = {}
         for rule_key, status, n in rows:
             table.setdefault(rule_key, dict.fromkeys(OutboxMail.Status.values, 0))[status] = n
-        by_rule = [(key, [counts[s] for s in OutboxMail.Status.values]) for key, counts in sorted(table.items())]
+        names = dict(MailRule.objects.filter(key__in=table, training_key="").values_list("key", "name"))
+        by_rule = [
+            (names.get(key, key), [counts[status] for status in OutboxMail.Status.values])
+            for key, counts in sorted(table.items())
+        ]
     return render(
         request,
         "events/admin/scope.html",
         {
             "scope": scope,
+            "scope_title": scope_title(scope),
             "summary": summary,
             "by_rule": by_rule,
             "statuses": OutboxMail.Status.choices,
@@ -131,3 +170,24 @@ def scope(request, scope):
             "send_now_url": reverse("events_send_now") + "?" + urlencode({"scope": scope}),
         },
     )
+
+
+class SubjectColumn(Column):
+    """The outbox listing names a mail by its subject (what the person sees), not by the internal scope. A mail
+    not sent yet shows its template's subject in the mail's language, with the values known so far."""
+
+    def get_value(self, instance):
+        if instance.subject:
+            return instance.subject
+        if instance.rule is None:
+            return ""
+
+        class _Known(dict):
+            def __missing__(self, key):
+                return "…"
+
+        values = _Known({k: str(v) for k, v in (instance.context or {}).items() if k in PLACEHOLDERS})
+        try:
+            return instance.rule.template.subject_for(instance.language).format_map(values)
+        except (ValueError, IndexError, KeyError):
+            return instance.rule.template.subject_for(instance.language)

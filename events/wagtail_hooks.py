@@ -57,8 +57,22 @@ class OutboxViewSet(SnippetViewSet):
     icon = "mail"
     menu_label = _("Outbox")
     inspect_view_enabled = True
-    list_display = ["rule", "scope", "to_email", "language", "status", "attempts", "sent_at", "last_error"]
+    # the subject people read, not the internal scope ("session:12"), which stays a filter
+    list_display = [
+        admin_views.SubjectColumn("subject", label=_("Subject")),
+        "rule",
+        "to_email",
+        "language",
+        "status",
+        "attempts",
+        "sent_at",
+        "last_error",
+    ]
     search_fields = ["to_email", "subject", "scope"]
+
+    def get_queryset(self, request):
+        return OutboxMail.objects.select_related("rule__template")  # the subject column reads the template
+
     search_backend_name = None  # plain database filtering: the outbox is not in the search index
     list_filter = {"status": ["exact"], "rule": ["exact"], "scope": ["exact"]}
     inspect_view_fields = [

@@ -6,6 +6,7 @@ train and those sessions' participants.
 
 from __future__ import annotations
 
+import csv
 import datetime
 
 import django_filters
@@ -14,23 +15,29 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
+from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils import timezone, translation
+from django.utils.functional import cached_property
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
-from wagtail.admin.ui.tables import Column
+from wagtail.admin.ui.tables import Column, StatusTagColumn
 from wagtail.admin.views.generic import EditView, IndexView, InspectView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import AdminDateTimeInput, Button
+from wagtail.log_actions import log
 
 from workshops import roles
+from workshops.choosers import session_chooser_viewset
+from workshops.mail import describe_change
 from workshops.models import SHOWN_TZ, Registration, SchoolBookingRequest, Session
-from workshops.services import booking, schools
+from workshops.services import booking, schools, sessions
 
 # who may see and do what: workshops/roles.py (kept importable from here for the screens that used these names)
 is_coordinator = roles.is_coordinator
@@ -78,6 +85,37 @@ class SeatsColumn(Column):
         return f"{seats} (+{waiting})" if waiting else seats
 
 
+def visibility(session) -> str:
+    """Whether visitors see the session: shown, private (a school's lesson) or hidden (its training is a draft)."""
+    if not session.is_public:
+        return "private"
+    if session.training_id and not session.training.live:
+        return "hidden"
+    return "shown"
+
+
+VISIBILITY_LABELS = {
+    "shown": _("Shown on the site"),
+    "private": _("Private"),
+    "hidden": _("Hidden: training not published"),
+}
+
+
+class VisibilityColumn(StatusTagColumn):
+    """A tag that marks sessions under a draft or unpublished training: visitors cannot see or book them."""
+
+    def __init__(self, **kwargs):
+        super().__init__("visibility", label=_("On the site"), primary=lambda session: visibility(session) == "shown")
+
+    def get_value(self, instance):
+        return VISIBILITY_LABELS[visibility(instance)]
+
+
+def mail_overview_url(session) -> str:
+    """The session's mail and preparation overview (the event engine's scope page)."""
+    return reverse("events_scope", args=[session.scope])
+
+
 class LocalTimeColumn(Column):
     def get_value(self, instance):
         value = super().get_value(instance)
@@ -101,6 +139,9 @@ class SessionIndexView(IndexView):
                 priority=5,
             )
         )
+        buttons.append(
+            Button(_("Mail and preparation"), url=mail_overview_url(instance), icon_name="mail", priority=6)
+        )
         if is_coordinator(self.request.user):
             buttons.append(
                 Button(
@@ -122,22 +163,128 @@ class SessionIndexView(IndexView):
         return buttons
 
 
+def session_header_buttons(session) -> list[Button]:
+    """The session's own screens, from its edit and inspect pages."""
+    return [
+        Button(
+            _("Participants"),
+            url=reverse("workshops_session:participants", args=[session.pk]),
+            icon_name="group",
+            priority=40,
+        ),
+        Button(_("Mail and preparation"), url=mail_overview_url(session), icon_name="mail", priority=41),
+    ]
+
+
 class SessionEditView(EditView):
+    """Saving a change of time, place, meeting link or language first says who will be told and asks to confirm;
+    the change is then saved and announced by `workshops.services.sessions.save`. A capacity below the confirmed
+    count asks whether to keep everyone or to move the latest confirmed people back to the waiting list."""
+
+    template_name = "workshops/admin/session_edit.html"
+    change_plan = None
+    outcome = None
+
     def get_object(self, queryset=None):
         obj = super().get_object(queryset)
         if not sessions_for(self.request.user).filter(pk=obj.pk).exists():
             raise PermissionDenied
         return obj
 
+    @cached_property
+    def header_more_buttons(self):
+        return super().header_more_buttons + session_header_buttons(self.object)
+
+    def form_valid(self, form):
+        plan = sessions.plan(self.object, {name: form.cleaned_data.get(name) for name in sessions.TOLD_FIELDS})
+        if plan.people and form.cleaned_data.get("confirm_change") != plan.fingerprint:
+            # not saved yet: show who will be told, and let the next submit confirm exactly this change
+            data = form.data.copy()
+            data["confirm_change"] = plan.fingerprint
+            form.data = data
+            self.change_plan = plan
+            self.form = form
+            return self.render_to_response(self.get_context_data(form=form))
+        return super().form_valid(form)
+
     def save_instance(self):
-        instance = super().save_instance()
-        booking.promote_waiting(instance.pk)  # a raised capacity promotes waiting people in arrival order
-        return instance
+        data = self.form.cleaned_data
+        outcome = sessions.save(
+            self.object.pk,
+            {name: data[name] for name in sessions.EDITABLE_FIELDS if name in data},
+            trainers=data.get("trainers"),
+            capacity=data.get("capacity"),
+            demote=data.get("over_capacity") == SessionForm.DEMOTE,
+        )
+        log(instance=outcome.session, action="wagtail.edit", user=self.request.user, content_changed=True)
+        self.outcome = outcome
+        return outcome.session
+
+    def get_success_message(self):
+        message = super().get_success_message()
+        outcome = self.outcome
+        if outcome is None:
+            return message
+        notes = [message]
+        if outcome.told:
+            notes.append(
+                ngettext(
+                    "%(count)d person is being told about the change.",
+                    "%(count)d people are being told about the change.",
+                    outcome.told,
+                )
+                % {"count": outcome.told}
+            )
+        if outcome.demoted:
+            notes.append(
+                ngettext(
+                    "%(count)d person moved back to the waiting list and is being mailed.",
+                    "%(count)d people moved back to the waiting list and are being mailed.",
+                    len(outcome.demoted),
+                )
+                % {"count": len(outcome.demoted)}
+            )
+        if outcome.promoted:
+            notes.append(
+                ngettext(
+                    "%(count)d person from the waiting list got a seat and is being mailed.",
+                    "%(count)d people from the waiting list got a seat and are being mailed.",
+                    len(outcome.promoted),
+                )
+                % {"count": len(outcome.promoted)}
+            )
+        return " ".join(notes)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["visibility"] = visibility(self.object)
+        context["visibility_label"] = VISIBILITY_LABELS[context["visibility"]]
+        plan = self.change_plan
+        if plan is not None:
+            language = translation.get_language() or "nl"
+            context["change_plan"] = plan
+            context["change_lines"] = describe_change(plan.before, plan.after, plan.changed, language)
+            context["submit_button_label"] = ngettext(
+                "Save and tell %(count)d person", "Save and tell %(count)d people", plan.people
+            ) % {"count": plan.people}
+        return context
 
 
 class SessionInspectView(InspectView):
     def get_object(self, queryset=None):
         return get_object_or_404(sessions_for(self.request.user), pk=self.pk)
+
+    @cached_property
+    def header_more_buttons(self):
+        return super().header_more_buttons + session_header_buttons(self.object)
+
+    def get_field_label(self, field_name, field):
+        if field_name == "is_public":
+            return gettext("On the site")
+        return super().get_field_label(field_name, field)
+
+    def get_is_public_display_value(self):
+        return VISIBILITY_LABELS[visibility(self.object)]
 
 
 class SessionForm(forms.ModelForm):
@@ -159,6 +306,10 @@ class SessionForm(forms.ModelForm):
         ]
         widgets = {"starts_at": AdminDateTimeInput, "ends_at": AdminDateTimeInput}
 
+    KEEP, DEMOTE = "keep", "demote"
+    # the fingerprint of the change the coordinator saw and confirmed ("N people will be told")
+    confirm_change = forms.CharField(required=False, widget=forms.HiddenInput)
+
     def __init__(self, *args, **kwargs):
         kwargs.pop("for_user", None)
         super().__init__(*args, **kwargs)
@@ -170,6 +321,48 @@ class SessionForm(forms.ModelForm):
         if self.instance.pk and self.instance.status == Session.Status.CANCELLED:
             choices = Session.Status.choices
         self.fields["status"].choices = choices
+        self.over = self._over_capacity()
+        if self.over:
+            self._ask_about_capacity(self.over)
+
+    def _over_capacity(self) -> int:
+        """How many confirmed people the posted capacity leaves without a seat (0 when it is not lowered)."""
+        if not (self.is_bound and self.instance.pk):
+            return 0
+        raw = str(self.data.get(self.add_prefix("capacity"), "") or "").strip()
+        if not raw.isdigit():
+            return 0
+        return booking.over_capacity(self.instance, int(raw))
+
+    def _ask_about_capacity(self, over: int) -> None:
+        """Nobody is moved silently: the coordinator chooses to keep everyone or to move the latest back."""
+        field = forms.ChoiceField(
+            label=ngettext(
+                "%(count)d confirmed person has no seat with this capacity",
+                "%(count)d confirmed people have no seat with this capacity",
+                over,
+            )
+            % {"count": over},
+            choices=[
+                (self.KEEP, gettext("Keep everyone: more people than seats")),
+                (
+                    self.DEMOTE,
+                    ngettext(
+                        "Move the latest confirmed person back to the top of the waiting list (they are mailed)",
+                        "Move the latest %(count)d confirmed people back to the top of the waiting list "
+                        "(they are mailed)",
+                        over,
+                    )
+                    % {"count": over},
+                ),
+            ],
+            widget=forms.RadioSelect,
+            error_messages={"required": gettext("Choose whether to keep everyone or to move people back.")},
+        )
+        fields = list(self.fields.items())
+        position = [name for name, _field in fields].index("capacity") + 1
+        fields.insert(position, ("over_capacity", field))
+        self.fields = dict(fields)
 
 
 class SessionViewSet(ModelViewSet):
@@ -188,10 +381,20 @@ class SessionViewSet(ModelViewSet):
         "__str__",
         LocalTimeColumn("starts_at", label=_("Starts at"), sort_key="starts_at"),
         "status",
-        "is_public",
+        VisibilityColumn(),
         SeatsColumn("seats", label=_("Seats taken (+ waiting)")),
     ]
-    inspect_view_fields = ["training", "lesson", "starts_at", "ends_at", "mode", "address", "language", "capacity"]
+    inspect_view_fields = [
+        "training",
+        "lesson",
+        "is_public",
+        "starts_at",
+        "ends_at",
+        "mode",
+        "address",
+        "language",
+        "capacity",
+    ]
 
     def get_form_class(self, for_update=False):
         return SessionForm
@@ -252,6 +455,7 @@ class ParticipantsView(WagtailAdminTemplateMixin, TemplateView):
                 "can_cancel": is_coordinator(self.request.user),
                 "csv_url": export_url + "&export=csv",
                 "xlsx_url": export_url + "&export=xlsx",
+                "mail_url": mail_overview_url(self.session),
             }
         )
         return context
@@ -325,15 +529,38 @@ class RegistrationIndexView(IndexView):
         return {field: _local(value) for field, value in super().to_row_dict(item).items()}
 
     def stream_csv(self, queryset):
-        """The CSV is streamed after the view returns: keep the admin user's language for headings and values."""
-        language = translation.get_language()
-        rows = super().stream_csv(queryset)
+        """The CSV as the admin user's spreadsheet opens it: a UTF-8 byte order mark (accents survive), the list
+        separator of their language (";" in Dutch, where the comma is the decimal sign), headings and values in
+        their language. Streamed after the view returns, so the language is kept for the whole stream."""
+        language = translation.get_language() or "nl"
+        delimiter = csv_delimiter(language)
 
-        def in_language():
+        def rows():
             with translation.override(language):
-                yield from rows
+                writer = csv.DictWriter(Echo(), fieldnames=self.list_export, delimiter=delimiter)
+                yield "\ufeff"
+                yield writer.writerow({field: self.get_heading(queryset, field) for field in self.list_export})
+                for item in queryset:
+                    yield self.write_csv_row(writer, self.to_row_dict(item))
 
-        return in_language()
+        return rows()
+
+    def write_csv_response(self, queryset):
+        response = StreamingHttpResponse(self.stream_csv(queryset), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{self.get_filename()}.csv"'
+        return response
+
+
+def csv_delimiter(language: str) -> str:
+    """The list separator spreadsheets expect in this language: ";" where the comma is the decimal sign."""
+    return "," if (language or "").split("-")[0] == "en" else ";"
+
+
+class Echo:
+    """A file-like object that hands back what the csv writer writes (for streaming)."""
+
+    def write(self, value):
+        return value
 
 
 class RegistrationEditView(EditView):
@@ -544,3 +771,8 @@ class WorkshopsViewSetGroup(ViewSetGroup):
 @hooks.register("register_admin_viewset")
 def register_workshops_viewsets():
     return WorkshopsViewSetGroup()
+
+
+@hooks.register("register_admin_viewset")
+def register_session_chooser():
+    return session_chooser_viewset

@@ -330,9 +330,48 @@ def preparation_note(session, language: str, now=None) -> str:
         )
 
 
+def describe_change(before: dict, after: dict, changed, language: str, *, with_link: bool = True) -> list[str]:
+    """A session change as people read it, old → new, one line each, in `language`. `before` and `after` hold
+    every told field (workshops.services.sessions.TOLD_FIELDS, as stored in SessionChange); `changed` names the
+    fields that changed. The meeting link only `with_link` (for people who hold a seat)."""
+    changed = set(changed)
+
+    def when(values):
+        start = datetime.fromisoformat(values["starts_at"])
+        end = datetime.fromisoformat(values["ends_at"])
+        return f"{_format_start(start, language)}–{formats.time_format(end.astimezone(AMSTERDAM), 'H:i')}"
+
+    def where(values):
+        if values["mode"] == Session.Mode.ONLINE:
+            return str(_("Online"))
+        return ", ".join(line.strip() for line in values["address"].splitlines() if line.strip())
+
+    languages = dict(Session._meta.get_field("language").choices)
+    lines = []
+    with translation.override(language):
+        if changed & {"starts_at", "ends_at"}:
+            lines.append(_("When: %(old)s → %(new)s") % {"old": when(before), "new": when(after)})
+        if changed & {"mode", "address"}:
+            lines.append(_("Where: %(old)s → %(new)s") % {"old": where(before), "new": where(after)})
+        if "meeting_url" in changed and with_link and after["mode"] == Session.Mode.ONLINE:
+            lines.append(
+                _("Meeting link: %(old)s → %(new)s")
+                % {"old": before["meeting_url"] or "–", "new": after["meeting_url"]}
+            )
+        if "language" in changed:
+            lines.append(
+                _("Language of the session: %(old)s → %(new)s")
+                % {
+                    "old": str(languages.get(before["language"], before["language"])),
+                    "new": str(languages.get(after["language"], after["language"])),
+                }
+            )
+    return [str(line) for line in lines]
+
+
 def _change_lines(registration, occurrence: str, language: str) -> str:
-    """ "What changed" of the session change this mail is about (occurrence "v<revision>"), old → new, one line
-    each, in `language`. The meeting link only for people who hold a seat."""
+    """ "What changed" of the session change this mail is about (occurrence "v<revision>"), as a list for the
+    mail. The meeting link only for people who hold a seat."""
     from workshops.models import SessionChange
 
     revision = occurrence[1:] if occurrence.startswith("v") else ""
@@ -341,43 +380,16 @@ def _change_lines(registration, occurrence: str, language: str) -> str:
         change = SessionChange.objects.filter(session_id=registration.session_id, sequence=int(revision)).first()
     if change is None:
         return ""
-    before, after = change.before, change.after
     session = registration.session
-    holds_seat = registration.status in (R.CONFIRMED, R.ATTENDED)
-
-    def value(values, name):
-        return values.get(name, _stored_now(session, name))
-
-    def when(values):
-        start = datetime.fromisoformat(value(values, "starts_at"))
-        end = datetime.fromisoformat(value(values, "ends_at"))
-        return f"{_format_start(start, language)}–{formats.time_format(end.astimezone(AMSTERDAM), 'H:i')}"
-
-    def where(values):
-        if value(values, "mode") == Session.Mode.ONLINE:
-            return str(_("Online"))
-        return ", ".join(line.strip() for line in value(values, "address").splitlines() if line.strip())
-
-    languages = dict(Session._meta.get_field("language").choices)
-    lines = []
-    with translation.override(language):
-        if "starts_at" in after or "ends_at" in after:
-            lines.append(_("When: %(old)s → %(new)s") % {"old": when(before), "new": when(after)})
-        if "mode" in after or "address" in after:
-            lines.append(_("Where: %(old)s → %(new)s") % {"old": where(before), "new": where(after)})
-        if "meeting_url" in after and holds_seat and value(after, "mode") == Session.Mode.ONLINE:
-            lines.append(
-                _("Meeting link: %(old)s → %(new)s")
-                % {"old": value(before, "meeting_url") or "–", "new": value(after, "meeting_url")}
-            )
-        if "language" in after:
-            lines.append(
-                _("Language of the session: %(old)s → %(new)s")
-                % {
-                    "old": str(languages.get(value(before, "language"), value(before, "language"))),
-                    "new": str(languages.get(value(after, "language"), value(after, "language"))),
-                }
-            )
+    told = ("starts_at", "ends_at", "mode", "address", "meeting_url", "language")
+    current = {name: _stored_now(session, name) for name in told}
+    lines = describe_change(
+        {**current, **change.before},
+        {**current, **change.after},
+        change.after.keys(),
+        language,
+        with_link=registration.status in (R.CONFIRMED, R.ATTENDED),
+    )
     return "\n".join(f"- {line}" for line in lines)
 
 
@@ -549,6 +561,29 @@ class SessionMailProvider:
                 occurrence=occurrence,
             )
 
+    # --- for the admin's "send now" and the scope page ---------------------------------------------------------
+    scope_prefix = "session"
+
+    def scope_field(self, user):
+        """ "Send now" chooses the session with the session chooser, among the sessions the user may see."""
+        from django import forms
+
+        from workshops import roles
+        from workshops.choosers import session_chooser_viewset
+
+        return forms.ModelChoiceField(
+            label=_("Session"),
+            queryset=roles.sessions_for(user),
+            widget=session_chooser_viewset.widget_class(),
+        )
+
+    def scope_title(self, scope: str) -> str | None:
+        kind, _sep, pk = scope.partition(":")
+        if kind != "session" or not pk.isdigit():
+            return None
+        session = Session.objects.filter(pk=int(pk)).select_related("training", "lesson").first()
+        return str(session) if session else None
+
     def summary(self, scope: str, user=None) -> dict | None:
         """The preparation summary of a session, for coordinators and the session's own trainers only."""
         kind, _sep, pk = scope.partition(":")
@@ -561,7 +596,12 @@ class SessionMailProvider:
             user.has_perm("workshops.view_registration") or session.trainers.filter(pk=user.pk).exists()
         ):
             return None
-        return preparation_summary(session)
+        summary = preparation_summary(session)
+        summary["links"] = [
+            (_("Participants"), reverse("workshops_session:participants", args=[session.pk])),
+            (_("Session"), reverse("workshops_session:inspect", args=[session.pk])),
+        ]
+        return summary
 
 
 def preparation_summary(session) -> dict:

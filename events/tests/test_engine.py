@@ -179,7 +179,7 @@ def test_no_personal_data_in_event_log_or_log_lines(caplog, mailoutbox, client):
     reg = register(session, "Geheime Naam", language="en")
     fire(Trigger.REGISTRATION_CONFIRMED, [recipient_for(reg)], scope=f"session:{session.pk}")
     outbox.send_batch(list(OutboxMail.objects.values_list("pk", flat=True)))
-    client.get(reverse("workshops:homework", args=[make_token(reg, "homework"), "podcast"]))
+    client.post(reverse("workshops:homework", args=[make_token(reg, "homework"), "podcast"]))
     assert len(mailoutbox) == 1
     entries = list(EventLog.objects.values_list("action", "object_type", "object_id", "payload"))
     assert {e[0] for e in entries} >= {"mail_queued", "mail_sent", "homework_opened"}
@@ -195,16 +195,24 @@ def test_no_personal_data_in_event_log_or_log_lines(caplog, mailoutbox, client):
 
 # --- homework links ------------------------------------------------------------------------------------------
 def test_homework_link_records_the_first_open_once_and_redirects(client):
+    """The mail's link shows a page (a scanner's GET records nothing); its button records the first open."""
     session = make_session(timezone.now() + timedelta(days=3))
     reg = register(session, "Anna de Vries")
     url = reverse("workshops:homework", args=[make_token(reg, "homework"), "podcast"])
-    first = client.get(url)
+    page = client.get(url)
+    assert page.status_code == 200 and "<form" in page.content.decode()
+    assert Registration.objects.get(pk=reg.pk).homework_opened_at is None
+    first = client.post(url)
     assert first.status_code == 302
     opened = Registration.objects.get(pk=reg.pk).homework_opened_at
     assert opened is not None
-    client.get(url)
+    client.post(url)
     assert Registration.objects.get(pk=reg.pk).homework_opened_at == opened
     assert EventLog.objects.filter(action="homework_opened").count() == 1
+    assert Registration.objects.get(pk=reg.pk).homework_done_at is None
+    done = client.post(url, {"action": "done"})
+    assert done.status_code == 302 and "notice=homework" in done["Location"]
+    assert Registration.objects.get(pk=reg.pk).homework_done_at is not None
 
 
 @pytest.mark.parametrize("token", ["forged", "eyJhbGciOi.abc.def", "x" * 300])
@@ -243,15 +251,16 @@ def test_admin_send_now_and_scope_page(admin_client, django_capture_on_commit_ca
     Registration.objects.filter(pk=anna.pk).update(homework_done_at=timezone.now())
     rule = MailRule.objects.get(key="reminder")
     with django_capture_on_commit_callbacks(execute=False):
-        response = admin_client.post(reverse("events_send_now"), {"rule": rule.pk, "scope": f"session:{session.pk}"})
+        response = admin_client.post(reverse("events_send_now"), {"rule": rule.pk, "scope": session.pk})
     assert response.status_code == 302
     assert OutboxMail.objects.filter(rule_key="reminder").count() == 2
     progress = admin_client.get(response["Location"])
     assert "0 of 2" in progress.content.decode() or "0 van 2" in progress.content.decode()
     page = admin_client.get(reverse("events_scope", args=[f"session:{session.pk}"])).content.decode()
     assert "Anna de Vries" in page and "Piet Jansen" in page
-    bad = admin_client.post(reverse("events_send_now"), {"rule": rule.pk, "scope": "session; drop"})
-    assert bad.status_code == 200
+    for typed in ("session; drop", f"session:{session.pk}", "999999"):
+        bad = admin_client.post(reverse("events_send_now"), {"rule": rule.pk, "scope": typed})
+        assert bad.status_code == 200  # a form error, never a server error
 
 
 def test_promoted_after_the_homework_moment_gets_the_homework_at_once(django_capture_on_commit_callbacks):

@@ -51,9 +51,12 @@ def _told_values(session: Session) -> dict:
 
 
 def _normalised(name: str, value: str) -> str:
-    """Differences that nobody would notice are no change: spaces and line ends in the address."""
+    """Differences that nobody would notice are no change: spaces and line ends in the address, seconds in a time
+    (the admin's date-time field shows minutes)."""
     if name == "address":
         return " ".join(value.split())
+    if name in ("starts_at", "ends_at") and value:
+        return datetime.fromisoformat(value).replace(second=0, microsecond=0).isoformat()
     return value.strip()
 
 
