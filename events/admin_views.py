@@ -126,8 +126,20 @@ def progress(request):
     )
 
 
+def may_view_scope(scope: str, user) -> bool:
+    """The source that owns a scope decides who may see its page (e.g. workshops: coordinators every session,
+    trainers their own); a scope no source claims needs the outbox view permission."""
+    for provider in providers():
+        may_view = getattr(provider, "may_view", None)
+        if may_view is not None:
+            allowed = may_view(scope, user)
+            if allowed is not None:
+                return allowed
+    return _can_view(user)
+
+
 def scope(request, scope):
-    if not SCOPE_RE.match(scope):
+    if not SCOPE_RE.match(scope) or not may_view_scope(scope, request.user):
         raise PermissionDenied
     summary = None
     for provider in providers():

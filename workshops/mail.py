@@ -20,6 +20,7 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from events.api import Attachment, Audience, Due, Recipient, Trigger, register_context_provider, register_provider
+from workshops import roles
 from workshops.ics import CANCEL, REQUEST, Training, participant_ics
 from workshops.models import Registration, Session
 from workshops.tokens import make_token
@@ -584,17 +585,23 @@ class SessionMailProvider:
         session = Session.objects.filter(pk=int(pk)).select_related("training", "lesson").first()
         return str(session) if session else None
 
+    def may_view(self, scope: str, user) -> bool | None:
+        """May this user see the page of this scope (the per-session mail page)? The one roles rule: coordinators
+        every session, trainers the sessions they train. None for scopes that are not a session."""
+        kind, _sep, pk = scope.partition(":")
+        if kind != "session" or not pk.isdigit():
+            return None
+        return roles.own_sessions(user, Session.objects.filter(pk=int(pk))).exists()
+
     def summary(self, scope: str, user=None) -> dict | None:
         """The preparation summary of a session, for coordinators and the session's own trainers only."""
         kind, _sep, pk = scope.partition(":")
         if kind != "session" or not pk.isdigit():
             return None
+        if user is not None and not self.may_view(scope, user):
+            return None
         session = Session.objects.filter(pk=int(pk)).select_related("training").first()
         if session is None:
-            return None
-        if user is not None and not (
-            user.has_perm("workshops.view_registration") or session.trainers.filter(pk=user.pk).exists()
-        ):
             return None
         summary = preparation_summary(session)
         summary["links"] = [

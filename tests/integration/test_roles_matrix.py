@@ -15,6 +15,10 @@ of the data in the answer):
 | school requests: list, inspect, propose             | -       | A            | -        |
 | outbox, event log, mail rules and templates         | -       | A            | -        |
 | evaluation reports and their export                 | -       | A            | own      |
+| who has not answered (names for the reminder)       | -       | A            | -        |
+| group results: list, add, edit                      | -       | A            | own      |
+| a session's mail and preparation page (scope)       | -       | A            | own      |
+| participants search, session chooser                | -       | A            | own      |
 | users, groups, site settings, Django admin          | -       | -            | -        |
 
 Each row below names the URL, the method, and what each role gets. A refused request must also not contain the
@@ -53,7 +57,7 @@ def demo(db):
 
 @pytest.fixture
 def world(demo):
-    from evaluations.models import EvaluationAnswer
+    from evaluations.models import EvaluationAnswer, GroupResult
     from events.models import OutboxMail
     from home.models import LessonPage, TrainingPage
     from workshops.models import Registration, SchoolBookingRequest, Session
@@ -73,6 +77,8 @@ def world(demo):
     )
     own.trainers.add(users["trainer"])
     other.trainers.add(users["other_trainer"])
+    # the demo's own sessions and people would push these two off the first page of the participants list
+    Registration.objects.all().delete()
     regs = {}
     for key, session in (("own", own), ("other", other)):
         regs[key] = Registration.objects.create(
@@ -103,7 +109,21 @@ def world(demo):
         subject="Je aanmelding",
     )
     EvaluationAnswer.objects.create(session=other, edit_key_hash="x" * 64, rating_session=4)
-    return {"users": users, "own": own, "other": other, "regs": regs, "school": school, "mail": mail, "lesson": lesson}
+    group_results = {
+        key: GroupResult.objects.create(session=session, notes=f"Flap van sessie {key}")
+        for key, session in (("own", own), ("other", other))
+    }
+    return {
+        "users": users,
+        "own": own,
+        "other": other,
+        "regs": regs,
+        "school": school,
+        "mail": mail,
+        "lesson": lesson,
+        "training": training,
+        "group_results": group_results,
+    }
 
 
 SECRETS = ("person.own@participants.example", "person.other@participants.example", "mirjam@school.example")
@@ -258,6 +278,119 @@ def rows(w):
             "another trainer's evaluation export",
             "GET",
             reverse("evaluation_reports:session_export", args=[w["other"].pk]) + "?format=csv",
+            (DENY, ALLOW, DENY),
+            None,
+            None,
+        ),
+        (
+            "another trainer's evaluation export (CSV)",
+            "GET",
+            reverse("evaluation_reports:session_export", args=[w["other"].pk]) + "?export=csv",
+            (DENY, ALLOW, DENY),
+            None,
+            None,
+        ),
+        (
+            "training evaluation report",
+            "GET",
+            reverse("evaluation_reports:training", args=[w["training"].pk]),
+            (DENY, ALLOW, OWN),
+            None,
+            None,
+        ),
+        (
+            "who has not answered (own session)",
+            "GET",
+            reverse("evaluation_reports:session_not_answered", args=[own.pk]),
+            (DENY, ALLOW, DENY),
+            own_name,
+            None,
+        ),
+        (
+            "who has not answered (training)",
+            "GET",
+            reverse("evaluation_reports:training_not_answered", args=[w["training"].pk]),
+            (DENY, ALLOW, DENY),
+            own_name,
+            None,
+        ),
+        (
+            "group results",
+            "GET",
+            reverse("evaluation_group_results:index"),
+            (DENY, ALLOW, OWN),
+            reverse("evaluation_group_results:edit", args=[w["group_results"]["own"].pk]),
+            reverse("evaluation_group_results:edit", args=[w["group_results"]["other"].pk]),
+        ),
+        (
+            "own group result",
+            "GET",
+            reverse("evaluation_group_results:edit", args=[w["group_results"]["own"].pk]),
+            (DENY, ALLOW, OWN),
+            "Flap van sessie own",
+            None,
+        ),
+        (
+            "another trainer's group result",
+            "GET",
+            reverse("evaluation_group_results:edit", args=[w["group_results"]["other"].pk]),
+            (DENY, ALLOW, DENY),
+            None,
+            None,
+        ),
+        (
+            "delete another trainer's group result",
+            "GET",
+            reverse("evaluation_group_results:delete", args=[w["group_results"]["other"].pk]),
+            (DENY, ALLOW, DENY),
+            None,
+            None,
+        ),
+        (
+            "own session's mail page",
+            "GET",
+            f"/admin/events/scope/session:{own.pk}/",
+            (DENY, ALLOW, OWN),
+            own_name,
+            other_name,
+        ),
+        (
+            "another trainer's session mail page",
+            "GET",
+            f"/admin/events/scope/session:{w['other'].pk}/",
+            (DENY, ALLOW, DENY),
+            None,
+            None,
+        ),
+        ("participants search", "GET", parts + "?q=Person", (DENY, ALLOW, OWN), own_name, other_name),
+        (
+            "participants search results",
+            "GET",
+            reverse("workshops_registration:index_results") + "?q=Person",
+            (DENY, ALLOW, OWN),
+            own_name,
+            other_name,
+        ),
+        (
+            "participants search for another trainer's person",
+            "GET",
+            parts + "?q=" + other_mail,
+            (DENY, ALLOW, OWN),
+            None,
+            other_name,  # the address is in the search box; the person's row must not be in the results
+        ),
+        (
+            "session chooser",
+            "GET",
+            reverse("workshops_session_chooser:choose"),
+            (OWN, ALLOW, OWN),  # an editor may open it, and finds no session in it
+            None,
+            reverse("workshops_session_chooser:chosen", args=[w["other"].pk]),
+        ),
+        (
+            "choose another trainer's session",
+            "GET",
+            reverse("workshops_session_chooser:chosen", args=[w["other"].pk]),
             (DENY, ALLOW, DENY),
             None,
             None,
