@@ -501,6 +501,36 @@ class SessionMailProvider:
         horizon: timedelta | None = None,
         not_before=None,
     ):
+        qs = self.pending(
+            trigger=trigger,
+            offset=offset,
+            audience=audience,
+            training_key=training_key,
+            now=now,
+            send_late=send_late,
+            exclude_training_keys=exclude_training_keys,
+            rule_key=rule_key,
+            horizon=horizon,
+            not_before=not_before,
+        )
+        return [] if qs is None else self._dues(qs, trigger)
+
+    def pending(
+        self,
+        *,
+        trigger,
+        offset: timedelta,
+        audience,
+        training_key,
+        now,
+        send_late=False,
+        exclude_training_keys=(),
+        rule_key: str = "",
+        horizon: timedelta | None = None,
+        not_before=None,
+    ):
+        """The registrations a timed rule should mail now (see the class doc), as one query; None for a trigger
+        this provider does not serve."""
         horizon = horizon if horizon is not None else timedelta(days=settings.MAIL_CATCH_UP_DAYS)
         base = self._base(audience, training_key, exclude_training_keys)
         if trigger == Trigger.BEFORE_START:
@@ -518,10 +548,10 @@ class SessionMailProvider:
                 earliest = max(earliest, not_before)
             qs = base.filter(session__ends_at__gt=earliest - offset, session__ends_at__lte=now - offset)
         else:
-            return []
+            return None
         if rule_key:
             qs = qs.annotate(mail_occurrence=_occurrence(trigger)).filter(_not_queued(rule_key))
-        return self._dues(qs, trigger)
+        return qs
 
     def joined(self, *, scope: str, recipient_keys, offset: timedelta, audience: str, now):
         """Of these recipients (who just registered or were promoted), those whose moment start - offset has
@@ -549,8 +579,7 @@ class SessionMailProvider:
         rows = (
             qs.order_by("session_id", "id")
             .values_list("pk", "email", "language", "session_id", "session__training_id", "session__reminder_round")
-            .iterator(chunk_size=2000)
-        )
+        )  # one plain fetch: what is due at one moment is small (a server-side cursor costs three round trips)
         for pk, email, language, session_id, training_id, reminder_round in rows:
             occurrence = f"r{reminder_round}" if trigger == Trigger.BEFORE_START and reminder_round else ""
             yield Due(
