@@ -150,9 +150,10 @@ class Command(BaseCommand):
         )
         session.trainers.add(trainer)
         people = data["people"][: spec["attended"] + spec["no_show"]]
+        registrations = []
         for index, name in enumerate(people):
             status = Registration.Status.ATTENDED if index < spec["attended"] else Registration.Status.NO_SHOW
-            Registration.objects.create(
+            registration = Registration.objects.create(
                 session=session,
                 name=name,
                 email=_email(name, f"s{session.pk}"),
@@ -160,8 +161,18 @@ class Command(BaseCommand):
                 status=status,
                 consent_at=session.starts_at - datetime.timedelta(days=14),
             )
-        for answer in spec["answers"]:
-            evaluation.submit_answer(session, self._answer_data(answer), via="room", language="nl")
+            registrations.append(registration)
+        # some answer through the personal link in their mail, the others through the session link in the room
+        personal = spec.get("personal_link_answers", 0)
+        for index, answer in enumerate(spec["answers"]):
+            registration = registrations[index] if index < personal else None
+            evaluation.submit_answer(
+                session,
+                self._answer_data(answer),
+                via="personal" if registration else "room",
+                language="nl",
+                registration=registration,
+            )
         self._group_result(session, spec["group_result"])
         return session
 
