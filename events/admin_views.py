@@ -64,8 +64,7 @@ class SendNowForm(forms.Form):
         if chooser is not None:
             prefix, field = chooser
             kind, _sep, pk = scope.partition(":")
-            if kind == prefix and pk.isdigit():
-                field.initial = int(pk)
+            self.initial["scope"] = int(pk) if kind == prefix and pk.isdigit() else None
             self.fields["scope"] = field
 
     def clean_scope(self):

@@ -204,6 +204,7 @@ class SessionEditView(EditView):
             form.data = data
             self.change_plan = plan
             self.form = form
+            self.object = Session.objects.get(pk=self.object.pk)  # the header names the session as it still is
             return self.render_to_response(self.get_context_data(form=form))
         return super().form_valid(form)
 

@@ -259,18 +259,20 @@ def calendar_training(session, language: str):
 
 
 def calendar_attachment(registration, language: str, method: str | None = None) -> Attachment:
-    """The participant's .ics in their language: an invitation (REQUEST) or its cancellation (CANCEL)."""
+    """The participant's .ics in their language: an invitation (REQUEST) or its cancellation (CANCEL). The MIME
+    type carries the method too, as calendar clients expect of an iTIP message."""
+    method = method or REQUEST
     return Attachment(
         filename="session.ics",
         content=participant_ics(
             registration,
-            method=method or REQUEST,
+            method=method,
             training=calendar_training(registration.session, language),
             organisation=organisation_name(),
             organiser_email=organiser_email(),
             language=language,
         ),
-        mimetype="text/calendar",
+        mimetype=f"text/calendar; method={method}",
     )
 
 

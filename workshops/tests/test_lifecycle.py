@@ -329,7 +329,8 @@ def test_the_session_pages_link_to_the_mail_overview_and_send_now_chooses_a_sess
     send_now = client.get(reverse("events_send_now") + f"?scope={booked.scope}")
     html = send_now.content.decode()
     assert 'data-controller="w-chooser"' in html or "chooser" in html
-    assert f'value="{booked.pk}"' in html  # the session chosen already
+    assert f'id="id_scope" value="{booked.pk}"' in html or f'value="{booked.pk}" id="id_scope"' in html
+    assert f"{booked.starts_local:%Y-%m-%d %H:%M}" in html  # the session chosen already, by its name
     chooser = client.get(reverse("workshops_session_chooser:choose"))
     assert chooser.status_code == 200 and str(booked) in chooser.json()["html"]
 
