@@ -64,6 +64,8 @@ def _answers(sessions, total: int):
         return
     rnd = random.Random(7)
     now = timezone.now()
+    # normalise() may read the suggestion sets from the database: never inside a COPY, whose connection is busy
+    normalised = {text: normalise(text) for texts in FACTORS.values() for text in texts}
     copy_rows(
         EvaluationAnswer,
         (
@@ -93,7 +95,7 @@ def _answers(sessions, total: int):
                     "answer_id": answer_id,
                     "column": column,
                     "text": text,
-                    "normalised": normalise(text),
+                    "normalised": normalised[text],
                     "position": position,
                 }
 
@@ -105,7 +107,7 @@ def _answers(sessions, total: int):
                 "answer_id": a,
                 "rank": r,
                 "text": FACTORS["professional"][r],
-                "normalised": normalise(FACTORS["professional"][r]),
+                "normalised": normalised[FACTORS["professional"][r]],
             }
             for a in ids
             for r in (1, 2, 3)
