@@ -87,7 +87,10 @@ def test_seeded_templates_and_rules_all_validate():
         template.full_clean()
     for rule in MailRule.objects.all():
         rule.full_clean()
-    assert MailRule.objects.filter(training_key="").count() == 14
+    # 0002: 10, 0004: 2 (school requests), 0005: 2 (own cancellation, back on the waiting list), 0006: the session
+    # change, 0007: 2 (follow-up of the actions)
+    assert MailRule.objects.filter(training_key="").count() == 17
+    assert MailRule.objects.get(key="session_changed", training_key="").trigger == "session_changed"
 
 
 @pytest.mark.parametrize(
