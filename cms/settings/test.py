@@ -21,7 +21,7 @@ WAGTAILADMIN_BASE_URL = "http://testserver"
 SITE_BASE_URL = "http://testserver"
 
 # Tests talk to the real Redis (integration tests skip, or fail under CI=true, when it is absent).
-from .env import env  # noqa: E402
+from .env import env, env_bool  # noqa: E402
 
 TEST_REDIS_URL = env("REDIS_URL", "redis://127.0.0.1:6379/0")
 if not env("REDIS_URL"):  # each test process its own cache (make run's file cache is shared between processes)
@@ -34,11 +34,13 @@ CELERY_BROKER_CONNECTION_MAX_RETRIES = 1
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "test-celerybeat-schedule")
 
-# The page cache is switched on only by the tests that exercise it (tests/test_page_cache.py).
-PAGE_CACHE_ENABLED = False
+# The page cache is switched on only by the tests that exercise it (tests/test_page_cache.py, and the server
+# processes that tests/integration/test_redis_outage.py starts with PAGE_CACHE_ENABLED=1).
+PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE_ENABLED", False)
 
-# Rate limits count per client address in the shared cache; tests of them switch them on (tests/test_security_*).
-RATELIMIT_ENABLE = False
+# Rate limits count per client address in the shared cache; tests of them switch them on (tests/test_security_*;
+# server processes started by a test with RATELIMIT_ENABLE=1).
+RATELIMIT_ENABLE = env_bool("RATELIMIT_ENABLE", False)
 
 # Mail reads the organisation name from the site settings afresh in every test.
 MAIL_SETTINGS_CACHE_SECONDS = 0

@@ -170,3 +170,95 @@ def test_a_filled_honeypot_is_refused_on_the_public_forms(language):
     assert response.status_code == 200 and not SchoolBookingRequest.objects.exists()
     # the same data without the honeypot goes through: the field alone made the difference
     assert client.post(register, bot).status_code == 302 and Registration.objects.count() == 1
+
+
+# --- per client, not per process -------------------------------------------------------------------------------
+
+
+def _free_port(candidates) -> int:
+    import socket
+
+    for port in candidates:
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    pytest.skip("no free port in 8130-8139")
+
+
+def _start_server(port: int, var_dir, log):
+    """A gunicorn server as `make run` runs without Redis: no REDIS_URL, so the file cache under VAR_DIR."""
+    import os
+    import subprocess
+    import sys
+
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "DATABASE_URL", "CELERY_BROKER_URL")}
+    if db["ENGINE"].endswith("postgresql"):  # the test database, which the test's transaction has committed to
+        env["DATABASE_URL"] = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    else:
+        env["DATABASE_URL"] = f"sqlite:///{db['NAME']}"
+    env.update(
+        DJANGO_SETTINGS_MODULE="cms.settings.dev",
+        DEBUG="off",
+        VAR_DIR=str(var_dir),
+        RATELIMIT_ENABLE="on",
+        RATELIMIT_PUBLIC_POST="5/d",
+        PORT=str(port),
+        WEB_CONCURRENCY="1",
+        GUNICORN_ACCESS_LOG=str(var_dir / f"access-{port}.log"),
+    )
+    return subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-c", "python:cms.gunicorn_conf", "--bind", f"127.0.0.1:{port}",
+         "cms.wsgi:application"],
+        cwd=settings.BASE_DIR,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )  # fmt: skip
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_server_processes_share_one_count_per_client(site, tmp_path):
+    """Two gunicorn servers on one machine without Redis (as `make run` runs its processes): a client that sends
+    its POSTs to both, in turn, is refused after the configured count (5), not after 5 per process."""
+    import time
+
+    import requests
+
+    log = open(tmp_path / "servers.log", "w")  # noqa: SIM115
+    ports = [_free_port(range(8130, 8135)), _free_port(range(8135, 8140))]
+    servers = [_start_server(port, tmp_path, log) for port in ports]
+    try:
+        deadline = time.monotonic() + 90
+        for port in ports:
+            while True:
+                try:
+                    requests.get(f"http://127.0.0.1:{port}/healthz", timeout=10)
+                    break
+                except requests.RequestException:
+                    assert time.monotonic() < deadline, open(tmp_path / "servers.log").read()[-3000:]
+                    time.sleep(0.3)
+        token = "a" * 32  # an unmasked CSRF secret, sent as cookie and form field
+        statuses = []
+        for n in range(8):
+            response = requests.post(
+                f"http://127.0.0.1:{ports[n % 2]}/i18n/setlang/",
+                data={"language": "nl", "next": "/", "csrfmiddlewaretoken": token},
+                cookies={"csrftoken": token},
+                allow_redirects=False,
+                timeout=10,
+            )
+            statuses.append(response.status_code)
+        assert statuses == [302] * 5 + [429] * 3, statuses
+        assert (tmp_path / "cache").is_dir()  # the count lives in the file cache both processes share
+    finally:
+        for server in servers:
+            server.terminate()
+        for server in servers:
+            server.wait(timeout=20)
+        log.close()
