@@ -310,7 +310,7 @@ def _contention(port: int, sink: Sink, n: int) -> list[Result]:
     form = Form(port, path)
     floor_lat, floor_answers, floor_wall = _burst(port, [form.registration(floor_path, i) for i in range(n)])
     floor_errors = sum(status != 302 for status, _ in floor_answers)
-    with Observer(session.pk, 0.01) as observer:
+    with Observer(session.pk, 0.02) as observer:
         lat, answers, wall = _burst(port, [form.registration(path, i) for i in range(n)])
     errors = [answer for answer in answers if answer[0] != 302]
     if errors:
