@@ -18,6 +18,7 @@
 
 import hashlib
 import logging
+import threading
 import time
 import types
 from contextvars import ContextVar
@@ -295,19 +296,50 @@ def _page_key(environ) -> str:
     return PAGE_KEY_PREFIX + hashlib.sha256(raw.encode("utf-8", "surrogateescape")).hexdigest()
 
 
+# This process's copies of the entries it served lately, so that a hit reads only the (small) generation from the
+# cache server, not the page; at most PAGE_CACHE_LOCAL_BYTES of page bodies, the oldest copies dropped first.
+_local_pages: dict[str, tuple] = {}
+_local_lock = threading.Lock()
+_local_bytes = 0
+
+
+def _keep_locally(key: str, entry: tuple) -> None:
+    global _local_bytes
+    size, limit = len(entry[3]), settings.PAGE_CACHE_LOCAL_BYTES
+    if size > limit:
+        return
+    with _local_lock:
+        old = _local_pages.pop(key, None)
+        _local_bytes -= len(old[3]) if old else 0
+        while _local_pages and _local_bytes + size > limit:
+            dropped = _local_pages.pop(next(iter(_local_pages)))
+            _local_bytes -= len(dropped[3])
+        _local_pages[key] = entry
+        _local_bytes += size
+
+
 def _lookup(environ) -> tuple[str, int | None, tuple | None]:
     """(key, generation, entry): the entry only when it was stored under the current generation; the generation
-    is None when the cache server cannot be reached. One round trip to the cache."""
+    is None when the cache server cannot be reached. One round trip to the cache: the generation alone when this
+    process holds a copy of the entry, else the generation and the entry together."""
     key = _page_key(environ)
+    local = _local_pages.get(key)
     try:
-        found = _cache().get_many([GENERATION_KEY, key])
+        if local is not None:
+            current = _generation_from(_cache().get(GENERATION_KEY))
+            if current is not None and local[0] == current:
+                return key, current, local
+            found = {GENERATION_KEY: current, key: _cache().get(key) if current is not None else None}
+        else:
+            found = _cache().get_many([GENERATION_KEY, key])
     except Exception as exc:  # a backend that raises instead of missing
         logger.warning("page cache unavailable: %s", type(exc).__name__)
         return key, None, None
     current = _generation_from(found.get(GENERATION_KEY))
     entry = found.get(key)
     if current is None or entry is None or entry[0] != current:
-        entry = None
+        return key, current, None
+    _keep_locally(key, entry)
     return key, current, entry
 
 
@@ -347,8 +379,12 @@ def _response_from(entry) -> HttpResponse:
 
 def forget_process_state(**kwargs) -> None:
     """Empty the memo and the list of paths that are not pages (a test's rolled-back content, a changed URLconf)."""
+    global _local_bytes
     memo.clear()
     _not_pages.clear()
+    with _local_lock:
+        _local_pages.clear()
+        _local_bytes = 0
 
 
 setting_changed.connect(forget_process_state, dispatch_uid="pagecache-setting-changed")
@@ -409,10 +445,13 @@ class PageCacheMiddleware:
             return _response_from(entry)
         response = self._serve(request)
         if current is not None and _response_is_cacheable(request, response):
+            entry = _entry(current, response)
             try:
-                _cache().set(key, _entry(current, response), timeout=settings.PAGE_CACHE_SECONDS)
+                _cache().set(key, entry, timeout=settings.PAGE_CACHE_SECONDS)
             except Exception as exc:
                 logger.warning("page cache not stored: %s", type(exc).__name__)
+            else:
+                _keep_locally(key, entry)
             response[CACHED_HEADER] = "miss"
         return response
 

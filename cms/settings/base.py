@@ -213,6 +213,9 @@ DJANGO_REDIS_LOGGER = "cms.cache.unavailable"
 PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE_ENABLED", True)
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)
 PAGE_CACHE_ALIAS = "default"
+# Each process keeps copies of the pages it served lately (this many bytes at most), so a hit reads only the
+# generation from the cache server.
+PAGE_CACHE_LOCAL_BYTES = env_int("PAGE_CACHE_LOCAL_BYTES", 32 * 1024 * 1024)
 
 # --- Mail --------------------------------------------------------------------------------------------------
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
