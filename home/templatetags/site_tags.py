@@ -160,31 +160,3 @@ def _footer_links(site, request):
     return tuple(
         MenuItem(pages[slug].title, pages[slug].get_url(request=request)) for slug in FOOTER_SLUGS if slug in pages
     )
-
-
-# The statements linked from every page's footer, by their Dutch slug under the home page (demo content creates
-# them; editors change their words like any other page).
-FOOTER_SLUGS = ("toegankelijkheid", "privacy")
-
-
-@register.simple_tag(takes_context=True)
-def footer_links(context):
-    """The accessibility and privacy statements that exist and are live, as title and URL in the active language;
-    built once per process, site and language until content changes (cms.cache.remember)."""
-    request = context.get("request")
-    from wagtail.models import Site
-
-    from cms.cache import remember
-
-    site = Site.find_for_request(request) if request is not None else Site.objects.filter(is_default_site=True).first()
-    if site is None:
-        return ()
-    language = translation.get_language()
-    return remember(request, ("footer-links", site.pk, language), lambda: _footer_links(site, request))
-
-
-def _footer_links(site, request):
-    pages = {page.slug_nl: page for page in site.root_page.get_children().live().filter(slug_nl__in=FOOTER_SLUGS)}
-    return tuple(
-        MenuItem(pages[slug].title, pages[slug].get_url(request=request)) for slug in FOOTER_SLUGS if slug in pages
-    )
