@@ -5,6 +5,7 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.http import Http404
 from django.urls import include, path, re_path
+from django.utils.translation import pgettext_lazy
 from django.views.static import serve
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
@@ -42,6 +43,7 @@ if settings.MEDIA_URL.startswith("/"):
     urlpatterns.append(re_path(rf"^{re.escape(settings.MEDIA_URL.lstrip('/'))}(?P<path>.*)$", media, name="media"))
 
 urlpatterns += i18n_patterns(
+    path(pgettext_lazy("URL path", "browse-safely/"), views.browse_safely, name="browse_safely"),
     path("", include("home.urls")),
     path("", include("workshops.urls")),
     path("", include("evaluations.urls")),

@@ -1,9 +1,11 @@
 """Project-level views that belong to no content app."""
 
+from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.http import JsonResponse
+from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -52,3 +54,17 @@ def healthz(request):
         "cache": "degraded" if "cache" in degraded else "ok",
     }
     return JsonResponse(payload, status=200 if database else 503)
+
+
+@require_GET
+def browse_safely(request):
+    """"Browse safely": how to keep a visit to this site to yourself (history, private windows, shared devices,
+    the quick exit). Linked beside the quick exit on every page. Its text lives in this template, translated; it
+    could become an editable page of the demo content."""
+    help_page = None
+    try:
+        help_page = apps.get_model("home", "HelpLinksPage").objects.live().public().first()
+    except LookupError:
+        pass
+    help_url = help_page.get_url(request) if help_page is not None else ""
+    return render(request, "browse_safely.html", {"help_url": help_url})

@@ -85,14 +85,87 @@ def test_filtering_help_links_and_leaving_through_the_quick_exit(browser_factory
     visitor.assert_clean_console()
 
 
-def test_the_quick_exit_also_works_with_escape_twice_on_a_lesson(browser_factory, demo_site):
-    from home.models import LessonPage
+def press_shift(page, times: int = 1):
+    for _ in range(times):
+        page.keyboard.press("Shift")
 
-    lesson = LessonPage.objects.live().first()
+
+def test_shift_three_times_leaves_from_every_kind_of_page(browser_factory, demo_site):
+    """GOV.UK's "Exit this page" pattern on pages that had no quick exit before: the home page, a registration
+    form and the browse-safely page, in both languages; Back does not return to the page that was left."""
+    from django.urls import reverse
+
+    from workshops.models import Session
+
+    session = Session.objects.filter(is_public=True).order_by("starts_at").last()
+    pages = ["/", "/en/"]
+    with translation.override("en"):
+        pages += [reverse("browse_safely")]
+        if session is not None:
+            pages += [reverse("workshops:register", args=[session.pk])]
+    with translation.override("nl"):
+        pages += [reverse("browse_safely")]
+    visitor = browser_factory("visitor")
+    page = visitor.page
+    for path in pages:
+        with visitor.step(f"shift-three-times-on-{path.strip('/').replace('/', '-') or 'home'}"):
+            visitor.goto(path)
+            assert page.locator(".quick-exit__button").is_visible()
+            assert page.locator(".quick-exit__safely").is_visible()
+            press_shift(page, 2)
+            status = page.locator("[data-quick-exit-status]").inner_text()
+            assert ("1 more time" in status) or ("nog 1 keer" in status), status
+            press_shift(page)
+            page.wait_for_url(lambda url: "127.0.0.1" not in url)
+            assert page.title() == "Weather"
+            page.go_back()
+            assert visitor.path != path, f"{path} is still in the tab's history"
+
+
+def test_typing_capitals_never_leaves_and_a_pause_starts_the_count_again(browser_factory, demo_site):
+    from django.urls import reverse
+
+    from workshops.models import Session
+
+    session = Session.objects.filter(is_public=True, status="scheduled").order_by("starts_at").last()
+    assert session is not None, "the demo content has no public session"
     visitor = browser_factory("visitor", locale="en-GB")
-    visitor.goto(url_in(lesson, "en"))
-    visitor.page.keyboard.press("Escape")
-    visitor.page.keyboard.press("Escape")
-    visitor.page.wait_for_url(lambda url: "127.0.0.1" not in url)
-    visitor.page.go_back()
-    assert url_in(lesson, "en") not in visitor.path
+    page = visitor.page
+    page.clock.install()
+    with translation.override("en"):
+        form_url = reverse("workshops:register", args=[session.pk])
+    with visitor.step("type-a-name-with-capitals"):
+        visitor.goto(form_url)
+        page.locator("input[name=name]").click()
+        for letter in "ANNA":  # each capital: Shift held down while a letter is typed; none of them counts
+            page.keyboard.down("Shift")
+            page.keyboard.press(f"Key{letter}")
+            page.keyboard.up("Shift")
+        press_shift(page)
+        page.keyboard.down("Shift")
+        page.keyboard.press("KeyB")
+        page.keyboard.up("Shift")
+        assert "127.0.0.1" in page.url
+        assert page.locator("input[name=name]").input_value() == "ANNAB"
+    with visitor.step("a-pause-of-more-than-five-seconds"):
+        page.locator("h1").click()
+        press_shift(page, 2)
+        page.clock.run_for(6000)
+        assert "stopped" in page.locator("[data-quick-exit-status]").inner_text()
+        press_shift(page)
+        assert "127.0.0.1" in page.url  # the third press after the pause is a first press again
+        press_shift(page, 2)
+        page.wait_for_url(lambda url: "127.0.0.1" not in url)
+    visitor.assert_clean_console()
+
+
+def test_the_browse_safely_link_beside_the_quick_exit(browser_factory, demo_site):
+    visitor = browser_factory("visitor")
+    page = visitor.page
+    with visitor.step("open-browse-safely"):
+        visitor.goto("/")
+        page.locator(".quick-exit__safely").click()
+        page.wait_for_url("**/veilig-browsen/")
+        assert page.locator("h1").inner_text().strip() == "Veilig browsen"
+        assert page.get_by_text("privévenster").first.is_visible()
+    visitor.assert_clean_console()
