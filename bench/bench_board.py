@@ -113,7 +113,8 @@ class Run:
             csrf_cookie = re.search(r"csrftoken=([^;]+)", got.get("Set-Cookie", "") or "")
             csrf = CSRF.search(body.decode())
             if csrf_cookie:
-                cookie = f"{cookie}; csrftoken={csrf_cookie.group(1)}" if cookie else f"csrftoken={csrf_cookie.group(1)}"
+                pair = f"csrftoken={csrf_cookie.group(1)}"
+                cookie = f"{cookie}; {pair}" if cookie else pair
             headers["Cookie"] = cookie
             token = csrf.group(1) if csrf else ""
             live = self.board_paths["live"] + ("?view=projector&v=" if not contributes else "?v=")
