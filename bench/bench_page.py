@@ -186,6 +186,7 @@ def run(smoke: bool) -> list[Result]:
         finally:
             settings.PAGE_CACHE_ENABLED = cache_enabled
 
+    cpu: dict = {}
     ms = interleaved_medians(
         {
             "lesson": uncached_lesson,
@@ -194,6 +195,7 @@ def run(smoke: bool) -> list[Result]:
             "django": lambda: django_default.get("/bench/bare/"),
         },
         repeat,
+        cpu=cpu,
     )
     results.append(
         Result(
@@ -203,7 +205,8 @@ def run(smoke: bool) -> list[Result]:
             "ms",
             "≤ 50 × floor",
             ms["lesson"] <= 50 * ms["project"],
-            "floor: the project's bare view",
+            f"floor: the project's bare view; CPU of this process {cpu['lesson']:.2f} vs {cpu['project']:.3f} ms"
+            f" ({cpu['lesson'] / cpu['project']:.0f} ×)",
         )
     )
     results.append(
@@ -214,7 +217,7 @@ def run(smoke: bool) -> list[Result]:
             "ms",
             "≤ 1.3 × floor",
             ms["project"] <= 1.3 * ms["stock"],
-            "floor: stock bilingual Wagtail (9)",
+            f"floor: stock bilingual Wagtail (9); CPU {cpu['project'] / cpu['stock']:.2f} ×",
         )
     )
     results.append(
@@ -225,7 +228,7 @@ def run(smoke: bool) -> list[Result]:
             "ms",
             "report",
             True,
-            "floor: Django's default (7)",
+            f"floor: Django's default (7); CPU {cpu['project'] / cpu['django']:.2f} ×",
         )
     )
 

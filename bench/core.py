@@ -71,20 +71,26 @@ def median_ms(func, repeat: int, warmup: int = 3) -> float:
     return statistics.median(samples)
 
 
-def interleaved_medians(funcs: dict, repeat: int, rounds: int = 5, warmup: int = 20) -> dict:
+def interleaved_medians(funcs: dict, repeat: int, rounds: int = 5, warmup: int = 20, cpu: dict | None = None) -> dict:
     """Median milliseconds of each function, sampled in turns (`rounds` rounds of repeat/rounds calls each), so
-    that a noisy neighbour on the machine weighs on every figure alike."""
+    that a noisy neighbour on the machine weighs on every figure alike. With `cpu`, that dict gets the median
+    CPU milliseconds of this process too (what a busy machine disturbs least; a database server's work is not in
+    it)."""
     for func in funcs.values():
         for _ in range(warmup):
             func()
     samples: dict = {name: [] for name in funcs}
+    cpu_samples: dict = {name: [] for name in funcs}
     per_round = max(1, repeat // rounds)
     for _ in range(rounds):
         for name, func in funcs.items():
             for _ in range(per_round):
-                start = time.perf_counter()
+                start, start_cpu = time.perf_counter(), time.process_time()
                 func()
+                cpu_samples[name].append((time.process_time() - start_cpu) * 1000)
                 samples[name].append((time.perf_counter() - start) * 1000)
+    if cpu is not None:
+        cpu.update({name: statistics.median(values) for name, values in cpu_samples.items()})
     return {name: statistics.median(values) for name, values in samples.items()}
 
 
