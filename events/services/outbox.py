@@ -211,7 +211,7 @@ def hand_over(ids: list[int]) -> int:
             return 0
         if first:
             try:  # runs after the key expired, so it sees every row committed while the key stood
-                current_app.send_task(HAND_OVER_TASK, countdown=window + 0.5)
+                current_app.send_task(HAND_OVER_TASK, countdown=window + 0.5, ignore_result=True)
             except Exception as exc:
                 logger.warning("broker unavailable (%s); the sweep hands the mail over", type(exc).__name__)
     return enqueue(ids)
@@ -220,7 +220,9 @@ def hand_over(ids: list[int]) -> int:
 def enqueue(ids: Iterable[int], publish=None) -> int:
     """Publish `send_batch` tasks; a row is marked handed over only after its message reached the broker.
     `publish(ids)` defaults to sending the `events.send_batch` task; a test passes one bound to another broker."""
-    publish = publish or (lambda chunk: current_app.send_task(SEND_BATCH_TASK, args=[chunk]))
+    # ignore_result: no result is read, and a result backend that is down would hold the visitor's request while
+    # it reconnects (20 tries a second apart): only the broker is asked, and it fails fast (one quick retry)
+    publish = publish or (lambda chunk: current_app.send_task(SEND_BATCH_TASK, args=[chunk], ignore_result=True))
     ids = list(ids)
     published = 0
     for start in range(0, len(ids), BATCH_SIZE):
