@@ -371,6 +371,11 @@ LOGGING = {
         # An unreachable cache server: one warning a minute per process, not a traceback per cache call.
         "cms.cache.unavailable": {"filters": ["once_a_minute"]},
         # runserver's request lines, without query strings (admin search terms); gunicorn: cms/gunicorn_conf.py
-        "django.server": {"filters": ["no_query_strings"], "level": "INFO"},
+        "django.server": {
+            "handlers": ["console"],
+            "filters": ["no_query_strings"],
+            "level": "INFO",
+            "propagate": False,
+        },
     },
 }

@@ -72,3 +72,29 @@ def test_signed_tokens_of_personal_links_are_redacted():
     assert token not in plain and plain == "Not Found: /mijn-aanmelding/[token]/"
     assert "[token]" in encoded and "%3A" not in encoded
     assert redact("at 10:30:15 the tick ran") == "at 10:30:15 the tick ran"
+
+
+def test_request_lines_of_the_development_server_lose_their_query_string():
+    """runserver's request log: an admin search for a person's name (?q=...) never reaches a log line; gunicorn's
+    access log has the same rule (cms/gunicorn_conf.py, checked with real servers in test_security_ratelimit.py)."""
+    server_log = logging.getLogger("django.server")
+    assert server_log.handlers, "runserver's request lines must be printed (not swallowed) by the console handler"
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    server_log.addHandler(handler)
+    try:
+        server_log.info(
+            '"%s" %s %s', "GET /admin/workshops/participants/?q=Anna+de+Vries&session=4 HTTP/1.1", "200", "5120"
+        )
+    finally:
+        server_log.removeHandler(handler)
+    assert "Anna" not in stream.getvalue() and "q=" not in stream.getvalue()
+    assert '"GET /admin/workshops/participants/ HTTP/1.1" 200 5120' in stream.getvalue()
+
+
+def test_the_gunicorn_access_log_format_has_no_query_string_or_referer():
+    from cms import gunicorn_conf
+
+    assert "%(U)s" in gunicorn_conf.access_log_format
+    for field in ("%(r)s", "%(q)s", "%(f)s", "%(a)s"):  # request line, query, referer, user agent
+        assert field not in gunicorn_conf.access_log_format

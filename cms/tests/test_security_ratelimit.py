@@ -256,9 +256,13 @@ def test_two_server_processes_share_one_count_per_client(site, tmp_path):
             statuses.append(response.status_code)
         assert statuses == [302] * 5 + [429] * 3, statuses
         assert (tmp_path / "cache").is_dir()  # the count lives in the file cache both processes share
+        for port in ports:  # a search for a person's name: the access log keeps the path, never the terms
+            requests.get(f"http://127.0.0.1:{port}/admin/workshops/participants/?q=Anna+Geheim", timeout=10)
     finally:
         for server in servers:
             server.terminate()
         for server in servers:
             server.wait(timeout=20)
         log.close()
+    access = "".join((tmp_path / f"access-{port}.log").read_text() for port in ports)
+    assert "/admin/workshops/participants/" in access and "Geheim" not in access and "q=" not in access
