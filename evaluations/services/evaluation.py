@@ -294,6 +294,7 @@ def small_session_ids(sessions) -> set[int]:
     )
     return {pk for pk in sessions.values_list("pk", flat=True) if too_few(counts.get(pk, 0))}
 
+
 TOP_FACTORS_PER_COLUMN = 10
 # The report page shows the first rows of the free texts and of the actions; the rest is one click away (a paged
 # list of each, see report_texts/report_actions) and in the downloads. Rendering 10,000 texts made the page slow.
