@@ -29,6 +29,11 @@ class Command(BaseCommand):
             action="store_true",
             help="Only the home page, site and demo editor; no lessons, trainings, help links or settings.",
         )
+        parser.add_argument(
+            "--no-activity",
+            action="store_true",
+            help="The demo pages without the demo sessions, registrations, evaluations and school request.",
+        )
 
     def handle(self, *args, **options):
         # one line per step instead of a log line for every page published and every demo registration
@@ -52,7 +57,7 @@ class Command(BaseCommand):
             self.stdout.write(f"demo editor: {'created' if user_created else 'present'}")
         call_command("update_translation_fields", verbosity=0)
         call_command("set_translation_url_paths", verbosity=0)
-        if not options["no_demo"] and "load_demo_activity" in get_commands():
+        if not (options["no_demo"] or options["no_activity"]) and "load_demo_activity" in get_commands():
             call_command("load_demo_activity", stdout=self.stdout, stderr=self.stderr)
         self.stdout.write(
             self.style.SUCCESS(f"Admin: /admin/  user: {DEMO_EDITOR['username']}  password: {DEMO_EDITOR['password']}")
