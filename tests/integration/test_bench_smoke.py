@@ -28,12 +28,14 @@ def test_bench_smoke_runs_every_benchmark(redis_url):
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     table = result.stdout
     for row in (
-        "page: queries",
+        "page: lesson queries",
         "cached page: requests/s",
         "mail:",
         "scheduler: tick, nothing due",
-        "booking:",
+        "booking: 40 concurrent registrations",
+        "booking: most confirmed seen",
         "report: training",
+        "board:",
     ):
         assert row in table, f"missing row {row!r} in\n{table}"
     assert "crashed" not in table
