@@ -404,7 +404,8 @@ def test_csv_export_columns_and_no_identities(client, seeded, coordinator):
     response = client.get(reverse("evaluation_reports:session_export", args=[seeded["a"].pk]) + "?export=csv")
     assert response.status_code == 200
     body = b"".join(response.streaming_content).decode()
-    rows = list(csv.reader(io.StringIO(body)))
+    assert body.startswith("\ufeff")  # so that Excel reads UTF-8
+    rows = list(csv.reader(io.StringIO(body[1:]), delimiter=";"))  # the list separator of Dutch Excel
     assert rows[0] == EXPORT_HEADINGS_NL
     assert len(rows) == 4  # three answers of session A
     names = [row[4] for row in rows[1:]]
