@@ -169,6 +169,7 @@ def media_origin() -> str | None:
         return f"{scheme}://{rest.split('/', 1)[0]}"
     return "https://*.amazonaws.com"
 
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Wagtail -----------------------------------------------------------------------------------------------
@@ -256,6 +257,7 @@ else:
         "data_folder_in": str(CELERY_BROKER_FOLDER / "queue"),
         "data_folder_out": str(CELERY_BROKER_FOLDER / "queue"),
         "processed_folder": str(CELERY_BROKER_FOLDER / "processed"),
+        "control_folder": str(CELERY_BROKER_FOLDER / "control"),  # kombu's default is ./control in the working dir
         "store_processed": False,
     }
 # Publishing never keeps a visitor waiting on a broker that is down: one quick retry, then the outbox row stays
