@@ -44,11 +44,12 @@ class ItemListWidget(forms.Widget):
         return name not in data
 
     def format_value(self, value):
+        """The items shown again after an error, each cut to a little over the limit (never a 1 MB value back)."""
         if not value:
             return []
         if isinstance(value, str):
-            return [value]
-        return [str(v) for v in value if str(v).strip()]
+            value = [value]
+        return [str(v)[: 2 * ITEM_MAX_LENGTH] for v in value if str(v).strip()]
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
@@ -202,6 +203,13 @@ class CleanCharField(forms.CharField):
 
     def to_python(self, value):
         return clean_text(value, multiline=self.multiline)
+
+    def bound_data(self, data, initial):
+        """What the form shows again after an error: never more than a little over the limit."""
+        data = super().bound_data(data, initial)
+        if isinstance(data, str) and self.max_length and len(data) > 2 * self.max_length:
+            return data[: 2 * self.max_length]
+        return data
 
 
 RATING_CHOICES = [(i, str(i)) for i in range(1, 6)]

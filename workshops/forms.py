@@ -47,6 +47,14 @@ class CleanCharField(forms.CharField):
     def to_python(self, value):
         return clean_text(value, multiline=self.multiline)
 
+    def bound_data(self, data, initial):
+        """What the form shows again after an error: never more than a little over the limit (a 1 MB value is
+        refused, not sent back)."""
+        data = super().bound_data(data, initial)
+        if isinstance(data, str) and self.max_length and len(data) > 2 * self.max_length:
+            return data[: 2 * self.max_length]
+        return data
+
     def validate(self, value):
         super().validate(value)
         if not self.links and looks_like_link(value):

@@ -19,7 +19,7 @@ import os
 import re
 from collections import Counter
 from pathlib import Path
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
 import polib
 import pytest
@@ -228,8 +228,10 @@ def fuzz_site(db):
 
 
 def url(name: str, language: str, *args) -> str:
+    """The URL with its arguments as they are: reverse() quotes them once (quoting them here too sent every valid
+    token twice-encoded, so the fuzzer never reached a real personal page)."""
     with translation.override(language):
-        return reverse(name, args=[quote(str(a), safe="") if isinstance(a, str) else a for a in args])
+        return reverse(name, args=list(args))
 
 
 REGISTRATION_FIELDS = ["name", "email", "organisation", "role", "language", "consent", "website"]
@@ -277,8 +279,11 @@ EVALUATION_FIELDS = [
 ]
 languages = st.sampled_from(["nl", "en"])
 client = Client(raise_request_exception=True)
-# As a browser meets the site in production: the CSRF check reads the body before any view does.
+# As a browser meets the site in production: the CSRF check reads the body before any view does (a browser has
+# the CSRF cookie; the form carries the same secret).
+CSRF_SECRET = "c" * 32
 csrf_client = Client(raise_request_exception=True, enforce_csrf_checks=True)
+csrf_client.cookies["csrftoken"] = CSRF_SECRET
 
 
 def fuzz_registration(site, language, data):
@@ -391,6 +396,8 @@ def fuzz_raw_body(site, language, target, fields, request):
     content_type = request["content_type"]
     if request["charset"] and content_type:
         content_type = f"{content_type}; charset={request['charset']}"
+    if request["csrf"]:
+        fields = {"csrfmiddlewaretoken": CSRF_SECRET, **fields}
     body = raw_body(request["encoding"], fields, request["charset"], request["blob"])
     sender = csrf_client if request["csrf"] else client
     response = sender.generic(
@@ -485,7 +492,10 @@ def test_fuzz_request_bodies_in_any_charset_and_content_type(fuzz_site, language
 @pytest.mark.django_db
 @pytest.mark.parametrize("language", ["nl", "en"])
 def test_a_latin_1_form_gets_a_400_page_in_the_visitors_language(fuzz_site, language):
-    body = urlencode({"name": "Jérôme Müller", "email": "j@example.org", "language": language}, encoding="latin-1")
+    body = urlencode(
+        {"name": "Jérôme Müller", "email": "j@example.org", "language": language, "csrfmiddlewaretoken": CSRF_SECRET},
+        encoding="latin-1",
+    )
     for sender in (client, csrf_client):
         response = sender.generic(
             "POST",
@@ -523,7 +533,7 @@ def test_one_megabyte_fields_and_oversized_bodies_get_an_answer_not_an_error(fuz
         response = client.post(target, data, HTTP_ACCEPT_LANGUAGE=language)
         check_response(response, language, form=response.status_code == 200, where=f"large: {where}")
         assert response.status_code in (200, 400), f"{where}: {response.status_code}"
-        assert ONE_MB[:5000] not in response.content.decode(errors="replace"), f"{where} echoes a megabyte back"
+        assert len(response.content) < 200_000, f"{where} sends the megabyte back"
 
 
 @pytest.mark.django_db
@@ -532,15 +542,16 @@ def test_text_that_grows_under_normalisation_gets_a_field_error(fuzz_site, text)
     from evaluations.models import EvaluationAnswer
 
     target = url("evaluation:room", "en", fuzz_site["room"][0])
+    before = EvaluationAnswer.objects.count()  # the demo content has answers of its own
     for data in ({"top_1": text, "rating_session": "4"}, {"factors_victim": [text], "rating_session": "4"}):
         response = client.post(target, data)
         assert response.status_code == 200
         assert "is too long" in response.content.decode() or "At most 200 characters" in response.content.decode()
-    assert not EvaluationAnswer.objects.exists()
+    assert EvaluationAnswer.objects.count() == before
     # as long as the grouping key fits, the same characters are fine
-    response = client.post(target, {"top_1": "ﬃ" * 60, "factors_victim": ["ß" * 90], "rating_session": "4"})
+    response = Client().post(target, {"top_1": "ﬃ" * 60, "factors_victim": ["ß" * 90], "rating_session": "4"})
     assert response.status_code == 302
-    assert EvaluationAnswer.objects.count() == 1
+    assert EvaluationAnswer.objects.count() == before + 1
 
 
 # --- make test-slow: at least 10,000 generated requests --------------------------------------------------------
