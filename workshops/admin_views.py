@@ -382,6 +382,7 @@ class SessionViewSet(ModelViewSet):
         "__str__",
         LocalTimeColumn("starts_at", label=_("Starts at"), sort_key="starts_at"),
         "status",
+        "is_public",
         VisibilityColumn(),
         SeatsColumn("seats", label=_("Seats taken (+ waiting)")),
     ]

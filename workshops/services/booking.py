@@ -313,6 +313,7 @@ def duplicate_session(session_id: int, *, shift: timedelta = timedelta(days=7)) 
         copy.starts_at = original.starts_at + shift
         copy.ends_at = original.ends_at + shift
         copy.status = Session.Status.SCHEDULED
+        copy.sequence = copy.reminder_round = 0  # a new session: its first calendar revision, its first reminders
         copy.save()
         copy.trainers.set(trainers)
         EventLog.record("session_duplicated", "session", copy.pk, original=original.pk)

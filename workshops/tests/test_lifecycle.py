@@ -377,3 +377,10 @@ def test_the_csv_export_has_a_byte_order_mark_and_the_separator_of_the_admins_la
     assert rows[0][3] == ("E-mailadres" if language == "nl" else "E-mail address")
     page = client.get(reverse("workshops_session:participants", args=[booked.pk])).content.decode()
     assert page.index("export=xlsx") < page.index("export=csv")  # XLSX first
+
+
+def test_a_duplicated_session_starts_its_own_calendar_revisions(booked):
+    sessions.save(booked.pk, moved(booked, days=1))
+    copy = booking.duplicate_session(booked.pk)
+    assert (copy.sequence, copy.reminder_round) == (0, 0)
+    assert Session.objects.get(pk=booked.pk).sequence == 1
