@@ -488,6 +488,25 @@ class SessionMailProvider:
             qs = qs.exclude(session__training_id__in=[_training_id(k) for k in exclude_training_keys])
         return qs
 
+    def anything_due(self, specs, now) -> bool:
+        """One indexed look: did a moment pass since each rule's last tick (a session starts or ends inside one of
+        the windows), or did anyone register since the earliest window (for "send late" rules)? When not, the tick
+        skips the rules' queries, except for the periodic look at the whole horizon (events.services.schedule)."""
+        windows = Q()
+        late_since = None
+        for trigger, offset, since, send_late in specs:
+            if trigger == Trigger.BEFORE_START:
+                windows |= Q(starts_at__gt=max(since + offset, now), starts_at__lte=now + offset)
+                if send_late:
+                    late_since = since if late_since is None else min(late_since, since)
+            elif trigger == Trigger.AFTER_END:
+                windows |= Q(ends_at__gt=since - offset, ends_at__lte=now - offset)
+        if windows and Session.objects.filter(windows).exclude(status=Session.Status.CANCELLED).exists():
+            return True
+        if late_since is not None:
+            return Registration.objects.filter(created_at__gt=late_since, created_at__lte=now).exists()
+        return False
+
     def due(
         self,
         *,

@@ -295,6 +295,9 @@ EVALUATION_MIN_GROUP_SIZE = env_int("EVALUATION_MIN_GROUP_SIZE", 5)
 # Timed mail whose moment passed unsent (the beat was down, a session's end was edited into the past) still goes
 # out this many days later, once (events/services/schedule.py).
 MAIL_CATCH_UP_DAYS = env_int("MAIL_CATCH_UP_DAYS", EVALUATION_OPEN_DAYS)
+# Minutes between the tick's looks at that whole horizon; in between it looks only at the moments that just passed
+# (a change of a session's time through the admin makes the next tick look at once).
+MAIL_FULL_SCAN_MINUTES = env_int("MAIL_FULL_SCAN_MINUTES", 10)
 # Seconds a registration waits for its session's booking lock (PostgreSQL lock_timeout) before the visitor is asked
 # to send the form again (workshops/services/booking.py).
 BOOKING_LOCK_TIMEOUT = env_float("BOOKING_LOCK_TIMEOUT", 5.0)

@@ -6,6 +6,11 @@ a tick that did not run for hours, still gets its mail, once, within the catch-u
 by default EVALUATION_OPEN_DAYS). A provider that does not answer by state (it takes no `rule_key`) is asked for
 the window since the rule's last tick (`checked_until`) instead. Inserts are idempotent (the outbox's dedupe key),
 so a tick that runs twice or overlaps changes nothing.
+
+Looking at the whole horizon every minute would cost every tick a query per rule. So a tick first asks the
+provider's cheap `anything_due` (did a moment pass since the last tick, did anyone register?) and looks by state
+only when it did, when `rescan()` was called (a session's time was changed), or when the last look at the whole
+horizon is MAIL_FULL_SCAN_MINUTES old: what changed in other ways (a status, a rule) is found within that time.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ import logging
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
@@ -25,6 +31,7 @@ from events.services import outbox
 logger = logging.getLogger("events.schedule")
 
 FIRST_LOOK_BACK = timedelta(hours=1)  # windowed providers: a new rule does not mail moments from long ago
+FULL_SCAN_KEY = "events:schedule:full-scan-at"
 
 
 def catch_up_horizon() -> timedelta:
@@ -41,6 +48,30 @@ def _windows(rules: list[MailRule], now: datetime) -> list[tuple[MailRule, datet
         since = max(since, now - catch_up_horizon())
         windows.append((rule, min(since, now)))
     return windows
+
+
+def rescan() -> None:
+    """The next tick looks at the whole horizon (call it when a session's time changed)."""
+    try:
+        cache.delete(FULL_SCAN_KEY)
+    except Exception:  # the cache is down: every tick looks at the whole horizon anyway
+        pass
+
+
+def _full_scan_due(now: datetime) -> bool:
+    minutes = getattr(settings, "MAIL_FULL_SCAN_MINUTES", 10)
+    try:
+        last = cache.get(FULL_SCAN_KEY)
+    except Exception:
+        return True
+    return last is None or minutes <= 0 or not (last <= now < last + timedelta(minutes=minutes))
+
+
+def _full_scan_done(now: datetime) -> None:
+    try:
+        cache.set(FULL_SCAN_KEY, now, timeout=24 * 60 * 60)
+    except Exception:
+        pass
 
 
 def _by_state(provider) -> bool:
@@ -63,6 +94,8 @@ def _overrides(rules: list[MailRule]) -> dict[tuple[str, str], tuple[str, ...]]:
 
 def due_rows(windows, overrides, now: datetime) -> list:
     rows = []
+    full_scan = _full_scan_due(now)
+    scanned = False
     for provider in providers():
         triggers = getattr(provider, "triggers", ())
         mine = [(rule, since) for rule, since in windows if rule.trigger in triggers]
@@ -71,8 +104,9 @@ def due_rows(windows, overrides, now: datetime) -> list:
         by_state = _by_state(provider)
         anything_due = getattr(provider, "anything_due", None)
         specs = [(rule.trigger, rule.offset, since, rule.send_late) for rule, since in mine]
-        if not by_state and anything_due is not None and not anything_due(specs, now):
+        if not (by_state and full_scan) and anything_due is not None and not anything_due(specs, now):
             continue  # one cheap indexed look instead of a query per rule when nothing is due
+        scanned = scanned or by_state
         for rule, since in mine:
             state = {"rule_key": rule.key, "horizon": catch_up_horizon(), "not_before": rule.created_at}
             for due in provider.due(
@@ -87,6 +121,8 @@ def due_rows(windows, overrides, now: datetime) -> list:
                 **(state if by_state else {}),
             ):
                 rows.append(outbox.build_row(rule, due.scope, due.recipient, due.occurrence))
+    if scanned:
+        _full_scan_done(now)
     return rows
 
 

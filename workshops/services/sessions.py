@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from events.api import Trigger, fire
 from events.models import EventLog
+from events.services import schedule
 from workshops.mail import recipient_by_id
 from workshops.models import SHOWN_TZ, Registration, Session, SessionChange
 from workshops.services import booking
@@ -164,6 +165,8 @@ def save(
             session.trainers.set(trainers)
         if changed and announce:
             outcome.told = _tell(session, changed, before, after)
+        if {"starts_at", "ends_at"} & set(changed):
+            transaction.on_commit(schedule.rescan)  # the next tick looks for moments the new times put behind us
         if capacity is not KEEP and capacity != session.capacity:
             moved = booking.set_capacity(session.pk, capacity, demote=demote)
             session.capacity = capacity

@@ -384,3 +384,43 @@ def test_a_duplicated_session_starts_its_own_calendar_revisions(booked):
     copy = booking.duplicate_session(booked.pk)
     assert (copy.sequence, copy.reminder_round) == (0, 0)
     assert Session.objects.get(pk=booked.pk).sequence == 1
+
+
+# --- 3. mail that is due is never skipped --------------------------------------------------------------------------
+def test_an_end_edited_into_the_past_gets_its_evaluation_once_at_the_next_tick(
+    training, django_capture_on_commit_callbacks
+):
+    from events.services import schedule
+
+    session = make_session(training, days=5)
+    for n in (1, 2):
+        booking.register(session.pk, person(n))
+    now = timezone.now()
+    schedule.rescan()
+    schedule.tick(now=now)  # homework (7 days before) goes; nothing else is due
+    assert not OutboxMail.objects.filter(rule_key="evaluation").exists()
+    with django_capture_on_commit_callbacks(execute=True):  # the admin's save: told, and the next tick rescans
+        sessions.save(session.pk, {"starts_at": now - timedelta(hours=5), "ends_at": now - timedelta(hours=3)})
+    schedule.tick(now=now + timedelta(minutes=1))
+    assert OutboxMail.objects.filter(rule_key="evaluation", scope=session.scope).count() == 2
+    schedule.tick(now=now + timedelta(minutes=2))
+    schedule.tick(now=now + timedelta(days=1))
+    assert OutboxMail.objects.filter(rule_key="evaluation", scope=session.scope).count() == 2  # once
+
+
+def test_a_change_made_around_the_services_is_found_by_the_periodic_look_at_the_horizon(training, settings):
+    from events.services import schedule
+
+    settings.MAIL_FULL_SCAN_MINUTES = 10
+    session = make_session(training, days=5)
+    booking.register(session.pk, person(1))
+    now = timezone.now()
+    schedule.rescan()
+    schedule.tick(now=now)
+    Session.objects.filter(pk=session.pk).update(  # e.g. a fix in the database shell
+        starts_at=now - timedelta(hours=5), ends_at=now - timedelta(hours=3)
+    )
+    schedule.tick(now=now + timedelta(minutes=1))  # only the cheap look: no moment passed since the last tick
+    assert not OutboxMail.objects.filter(rule_key="evaluation").exists()
+    schedule.tick(now=now + timedelta(minutes=10))  # the whole horizon, every MAIL_FULL_SCAN_MINUTES
+    assert OutboxMail.objects.filter(rule_key="evaluation", scope=session.scope).count() == 1
