@@ -75,7 +75,7 @@ def test_a_participant_fills_in_the_evaluation_in_english(browser_factory, demo_
         page.fill("#id_comment", "Very useful afternoon.")
         page.get_by_role("button", name="Save my evaluation").click()
         page.wait_for_url("**saved=1")
-        assert "Thank you, your evaluation has been saved." in page.locator("[role=status]").first.inner_text()
+        assert "Thank you, your evaluation has been saved." in page.locator("main [role=status]").first.inner_text()
 
     answer = EvaluationAnswer.objects.get(session=session)
     assert (answer.rating_session, answer.rating_material, answer.language) == (4, 5, "en")

@@ -103,7 +103,7 @@ def test_a_professional_registers_reads_the_confirmation_and_cancels(browser_fac
         page.locator("section.cancel a.button").click()  # the manage page leads to a confirmation page
         page.locator("form.cancel-form button[type=submit]").click()
         page.wait_for_url("**notice=cancelled")
-        assert page.locator("[role=status]").first.is_visible()
+        assert page.locator("main [role=status]").first.is_visible()
         registration.refresh_from_db()
         assert registration.status == Registration.Status.CANCELLED
         assert page.locator("section.cancel").count() == 0

@@ -107,7 +107,7 @@ def test_a_school_requests_a_lesson_the_coordinator_proposes_and_the_school_acce
         school.goto(links[0])
         page.locator("form.school-response button[value=accept]").click()
         page.wait_for_url("**notice=accepted")
-        assert page.locator("[role=status]").first.is_visible()
+        assert page.locator("main [role=status]").first.is_visible()
 
     request_obj.refresh_from_db()
     assert request_obj.status == SchoolBookingRequest.Status.CONFIRMED

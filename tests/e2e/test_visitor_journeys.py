@@ -85,6 +85,14 @@ def test_filtering_help_links_and_leaving_through_the_quick_exit(browser_factory
     visitor.assert_clean_console()
 
 
+def public_session():
+    """A public session on the first training of the demo content (the journeys load it without demo sessions)."""
+    from home.models import TrainingPage
+    from tests.factories import make_session
+
+    return make_session(TrainingPage.objects.live().first(), days=20)
+
+
 def press_shift(page, times: int = 1):
     for _ in range(times):
         page.keyboard.press("Shift")
@@ -95,14 +103,10 @@ def test_shift_three_times_leaves_from_every_kind_of_page(browser_factory, demo_
     form and the browse-safely page, in both languages; Back does not return to the page that was left."""
     from django.urls import reverse
 
-    from workshops.models import Session
-
-    session = Session.objects.filter(is_public=True).order_by("starts_at").last()
+    session = public_session()
     pages = ["/", "/en/"]
     with translation.override("en"):
-        pages += [reverse("browse_safely")]
-        if session is not None:
-            pages += [reverse("workshops:register", args=[session.pk])]
+        pages += [reverse("browse_safely"), reverse("workshops:register", args=[session.pk])]
     with translation.override("nl"):
         pages += [reverse("browse_safely")]
     visitor = browser_factory("visitor")
@@ -125,10 +129,7 @@ def test_shift_three_times_leaves_from_every_kind_of_page(browser_factory, demo_
 def test_typing_capitals_never_leaves_and_a_pause_starts_the_count_again(browser_factory, demo_site):
     from django.urls import reverse
 
-    from workshops.models import Session
-
-    session = Session.objects.filter(is_public=True, status="scheduled").order_by("starts_at").last()
-    assert session is not None, "the demo content has no public session"
+    session = public_session()
     visitor = browser_factory("visitor", locale="en-GB")
     page = visitor.page
     page.clock.install()

@@ -213,6 +213,9 @@ def _reconfigure_celery(broker_url: str):
             app._pool.force_close_all()
         app._pool = None
         app.amqp._producer_pool = None
+        # the result backend is built once per thread from the configuration; forget it so the next use of
+        # `app.backend` reads the restored URL (otherwise later tests wait on the stopped private Redis)
+        app._local.__dict__.pop("backend", None)
 
     point(broker_url, broker_url)
     return lambda: point(*old)
