@@ -38,6 +38,7 @@ PAGE_KEY_PREFIX = "pagecache:page:"
 CACHED_HEADER = "X-Page-Cache"
 # Apps whose saved rows can change what a page shows.
 INVALIDATING_APPS = {"home", "workshops", "wagtailcore", "wagtailimages", "wagtaildocs", "taggit"}
+ON_COMMIT_MODELS = {"workshops.registration"}  # saved under a session lock: no cache round trip while it is held
 MESSAGES_COOKIE = "messages"  # django.contrib.messages' cookie storage: the page would show (and use up) them
 NOT_A_PAGE_LIMIT = 4096
 
@@ -192,8 +193,23 @@ def _bump() -> None:
         logger.warning("page cache not invalidated: %s", type(exc).__name__)
 
 
+def invalidate_on_commit() -> None:
+    """For rows written on a hot path (a registration, under its session's lock): this process forgets at once,
+    the shared counter moves once the transaction commits, outside the lock. Enough for correctness: a page
+    rendered before the commit read the old counter, so it is stale as soon as the counter moves."""
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        _bump()
+        return
+    memo.clear()
+    if not any(func is _bump for _sids, func, _robust in connection.run_on_commit):
+        transaction.on_commit(_bump)
+
+
 def _on_model_change(sender, **kwargs):
-    if sender._meta.app_label in INVALIDATING_APPS:
+    if sender._meta.label_lower in ON_COMMIT_MODELS:
+        invalidate_on_commit()
+    elif sender._meta.app_label in INVALIDATING_APPS:
         invalidate()
 
 

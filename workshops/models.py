@@ -117,6 +117,8 @@ class Session(models.Model):
         training is not shown and cannot be booked."""
         from wagtail.models import Page
 
+        if hasattr(self, "page_live"):  # read with the row (workshops.services.booking locks it that way)
+            return bool(self.page_live)
         page_id = self.training_id or self.lesson_id
         return page_id is not None and Page.objects.filter(pk=page_id, live=True).exists()
 

@@ -219,3 +219,26 @@ def test_with_the_cache_server_down_nothing_is_remembered(client, page, settings
     assert "Zonder cache gewijzigd" in client.get("/aanbod/").content.decode()
     status, headers, body = _wsgi_get(wsgi_application, "/aanbod/")
     assert status == "200 OK" and "X-Page-Cache" not in headers and b"Zonder cache gewijzigd" in body
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_registration_shows_on_the_training_page_at_the_next_request(client, home_page):
+    """A registration is saved under its session's lock; the shared counter moves when it commits, not while the
+    lock is held. A training page rendered before the commit (still with the old seat count) is not served after
+    it, and the next request shows the new count."""
+    from django.db import transaction
+
+    from tests.factories import make_session, make_training
+    from workshops.services import booking
+
+    training = make_training(home_page)
+    session = make_session(training, capacity=2)
+    url = training.url
+    first = client.get(url)
+    assert client.get(url)["X-Page-Cache"] == "hit"
+    with transaction.atomic():
+        booking.register(session.pk, booking.RegistrationData(name="Anna de Vries", email="anna@example.org"))
+        client.get(url)  # rendered while the registration has not committed yet
+    after = client.get(url)
+    assert after["X-Page-Cache"] == "miss"
+    assert after.content != first.content

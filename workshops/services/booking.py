@@ -20,9 +20,11 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, OperationalError, connection, transaction
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Exists, Max, OuterRef, Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from wagtail.models import Page
 
 from events.api import Trigger, fire
 from events.models import EventLog
@@ -105,8 +107,14 @@ def _locked_session(session_id: int) -> Session:
             milliseconds = max(int(settings.BOOKING_LOCK_TIMEOUT * 1000), 1)
             cursor.execute(f"SET LOCAL lock_timeout = {milliseconds}")
     no_key = connection.features.has_select_for_no_key_update
+    # whether its page is published comes with the row (one round trip less while the lock is held)
+    page_live = Exists(Page.objects.filter(pk=Coalesce(OuterRef("training_id"), OuterRef("lesson_id")), live=True))
     try:
-        return Session.objects.select_for_update(no_key=no_key).get(pk=session_id)
+        return (
+            Session.objects.select_for_update(no_key=no_key, of=("self",))
+            .annotate(page_live=page_live)
+            .get(pk=session_id)
+        )
     except OperationalError as exc:
         if getattr(exc.__cause__, "sqlstate", None) == LOCK_NOT_AVAILABLE:
             logger.warning("session %s: booking lock not free in %ss", session_id, settings.BOOKING_LOCK_TIMEOUT)
