@@ -15,4 +15,4 @@ RUN SECRET_KEY=build-only python manage.py compile_catalogues \
 USER qpido
 EXPOSE 8000
 ENTRYPOINT ["/app/docker-entrypoint.sh"]
-CMD ["sh", "-c", "gunicorn cms.wsgi:application --bind 0.0.0.0:${PORT} --workers ${WEB_CONCURRENCY:-3} --access-logfile -"]
+CMD ["gunicorn", "-c", "python:cms.gunicorn_conf", "cms.wsgi:application"]

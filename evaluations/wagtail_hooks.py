@@ -4,6 +4,7 @@ from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
+from wagtail.admin.widgets import Button
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
@@ -49,6 +50,16 @@ class BoardsMenuItem(MenuItem):
 @hooks.register("register_admin_urls")
 def register_board_urls():
     return [path("team-board/", include((board_admin.admin_urls(), "team_board_admin"), namespace="team_board_admin"))]
+
+
+@hooks.register("register_session_admin_buttons")
+def team_board_button(session, user, priority):
+    """A session's team board, from the sessions list and the session's own pages (trainers: their sessions only,
+    as the list already is)."""
+    if session.status == session.Status.CANCELLED or not board_admin.may_facilitate(user):
+        return []
+    url = reverse("team_board_admin:board", args=[session.pk])
+    return [Button(_("Team board"), url=url, icon_name="table", priority=priority)]
 
 
 @hooks.register("register_admin_viewset")

@@ -142,6 +142,7 @@ class SessionIndexView(IndexView):
         buttons.append(
             Button(_("Mail and preparation"), url=mail_overview_url(instance), icon_name="mail", priority=6)
         )
+        buttons.extend(other_apps_session_buttons(instance, self.request.user, 7))
         if is_coordinator(self.request.user):
             buttons.append(
                 Button(
@@ -163,7 +164,20 @@ class SessionIndexView(IndexView):
         return buttons
 
 
-def session_header_buttons(session) -> list[Button]:
+SESSION_BUTTONS_HOOK = "register_session_admin_buttons"
+
+
+def other_apps_session_buttons(session, user, priority: int) -> list[Button]:
+    """Buttons other apps add to a session (the evaluations app: its team board), through a Wagtail hook, so this
+    app does not import them: `@hooks.register("register_session_admin_buttons")` with `fn(session, user,
+    priority)` returning a list of Buttons."""
+    buttons = []
+    for hook in hooks.get_hooks(SESSION_BUTTONS_HOOK):
+        buttons.extend(hook(session, user, priority))
+    return buttons
+
+
+def session_header_buttons(session, user=None) -> list[Button]:
     """The session's own screens, from its edit and inspect pages."""
     return [
         Button(
@@ -173,6 +187,7 @@ def session_header_buttons(session) -> list[Button]:
             priority=40,
         ),
         Button(_("Mail and preparation"), url=mail_overview_url(session), icon_name="mail", priority=41),
+        *(other_apps_session_buttons(session, user, 42) if user is not None else []),
     ]
 
 
@@ -193,7 +208,7 @@ class SessionEditView(EditView):
 
     @cached_property
     def header_more_buttons(self):
-        return super().header_more_buttons + session_header_buttons(self.object)
+        return super().header_more_buttons + session_header_buttons(self.object, self.request.user)
 
     def form_valid(self, form):
         plan = sessions.plan(self.object, {name: form.cleaned_data.get(name) for name in sessions.TOLD_FIELDS})
@@ -277,7 +292,7 @@ class SessionInspectView(InspectView):
 
     @cached_property
     def header_more_buttons(self):
-        return super().header_more_buttons + session_header_buttons(self.object)
+        return super().header_more_buttons + session_header_buttons(self.object, self.request.user)
 
     def get_field_label(self, field_name, field):
         if field_name == "is_public":

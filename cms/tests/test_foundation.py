@@ -102,7 +102,7 @@ def test_compose_file_agrees_with_the_settings():
             assert key in env, f"{name} lacks {key}"
         assert env["DJANGO_SETTINGS_MODULE"] == "cms.settings.production"
         assert (BASE / "cms" / "settings" / "production.py").exists()
-    assert "gunicorn cms.wsgi:application" in services["web"]["command"]
+    assert "gunicorn -c python:cms.gunicorn_conf cms.wsgi:application" in services["web"]["command"]
     assert "celery -A cms worker" in services["worker"]["command"]
     assert "celery -A cms beat" in services["beat"]["command"]
     assert app_env["web"]["DATABASE_URL"].startswith("postgres://")

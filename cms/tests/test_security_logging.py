@@ -98,3 +98,16 @@ def test_the_gunicorn_access_log_format_has_no_query_string_or_referer():
     assert "%(U)s" in gunicorn_conf.access_log_format
     for field in ("%(r)s", "%(q)s", "%(f)s", "%(a)s"):  # request line, query, referer, user agent
         assert field not in gunicorn_conf.access_log_format
+
+
+def test_every_production_start_line_uses_that_gunicorn_configuration():
+    """The Procfile, the Dockerfile and docker-compose.yml all start gunicorn with cms/gunicorn_conf.py; gunicorn's
+    own default access log format would write the query string (an admin search for a name) to the log."""
+    from django.conf import settings
+
+    for name in ("Procfile", "Dockerfile", "docker-compose.yml"):
+        text = (settings.BASE_DIR / name).read_text()
+        starts = [line for line in text.splitlines() if "gunicorn" in line and "cms.wsgi" in line]
+        assert starts, f"{name} does not start gunicorn"
+        for line in starts:
+            assert "cms.gunicorn_conf" in line and "--access-logfile" not in line, f"{name}: {line.strip()}"

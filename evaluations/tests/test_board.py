@@ -197,3 +197,14 @@ def test_other_trainers_cannot_open_the_board(client, running_session, django_us
     client.force_login(other)
     assert client.get(reverse("team_board_admin:board", args=[running_session.pk])).status_code == 404
     assert client.post(reverse("team_board_admin:board", args=[running_session.pk]), {"op": "next"}).status_code == 404
+
+
+def test_the_trainer_opens_the_board_from_the_sessions_list_and_the_session(client, running_session, trainer):
+    """The sessions list and the session's own admin page carry a "Team board" button to its board."""
+    board_url = reverse("team_board_admin:board", args=[running_session.pk])
+    client.force_login(trainer)
+    listing = client.get(reverse("workshops_session:index")).content.decode()
+    assert f'href="{board_url}"' in listing and "Teambord" in listing
+    page = client.get(reverse("workshops_session:inspect", args=[running_session.pk])).content.decode()
+    assert f'href="{board_url}"' in page
+    assert client.get(board_url).status_code == 200

@@ -209,8 +209,9 @@ def _reconfigure_celery(broker_url: str):
 
     def point(broker, backend):
         app.conf.broker_url, app.conf.result_backend = broker, backend
-        if app._pool is not None:
-            app._pool.force_close_all()
+        # The connection pools are kombu's, one per broker URL (kombu.pools.connections), shared by the process:
+        # forget which one the app uses, never close it, or every later test of this process that publishes to
+        # the same URL meets "Acquire on closed pool". The next use picks the pool of the URL now configured.
         app._pool = None
         app.amqp._producer_pool = None
         # the result backend is built once per thread from the configuration; forget it so the next use of
