@@ -139,9 +139,7 @@ class SessionIndexView(IndexView):
                 priority=5,
             )
         )
-        buttons.append(
-            Button(_("Mail and preparation"), url=mail_overview_url(instance), icon_name="mail", priority=6)
-        )
+        buttons.append(Button(_("Mail and preparation"), url=mail_overview_url(instance), icon_name="mail", priority=6))
         buttons.extend(other_apps_session_buttons(instance, self.request.user, 7))
         if is_coordinator(self.request.user):
             buttons.append(

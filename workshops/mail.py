@@ -310,9 +310,7 @@ def preparation_note(session, language: str, now=None) -> str:
     once for someone who registers after that moment. Empty when no such rule is active."""
     from events.services.outbox import rules_for
 
-    rule = next(
-        (r for r in rules_for(Trigger.BEFORE_START, session.training_key) if r.key == PREPARATION_RULE), None
-    )
+    rule = next((r for r in rules_for(Trigger.BEFORE_START, session.training_key) if r.key == PREPARATION_RULE), None)
     if rule is None or session.starts_at is None:
         return ""
     moment = session.starts_at - rule.offset
@@ -597,9 +595,8 @@ class SessionMailProvider:
 
     def _dues(self, qs, trigger: str | None):
         """Ids only: the key, the address and the language; the worker builds the context when it sends."""
-        rows = (
-            qs.order_by("session_id", "id")
-            .values_list("pk", "email", "language", "session_id", "session__training_id", "session__reminder_round")
+        rows = qs.order_by("session_id", "id").values_list(
+            "pk", "email", "language", "session_id", "session__training_id", "session__reminder_round"
         )  # one plain fetch: what is due at one moment is small (a server-side cursor costs three round trips)
         for pk, email, language, session_id, training_id, reminder_round in rows:
             occurrence = f"r{reminder_round}" if trigger == Trigger.BEFORE_START and reminder_round else ""

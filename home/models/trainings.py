@@ -91,7 +91,7 @@ class TrainingPage(BilingualPreviewMixin, Page):
         _("title in calendar entries"),
         default=False,
         help_text=_(
-            "Off: participants' calendars show a neutral title (\"Qpido session\"), because colleagues or family "
+            'Off: participants\' calendars show a neutral title ("Qpido session"), because colleagues or family '
             "may see them. On: they show the title of this training."
         ),
     )

@@ -97,9 +97,7 @@ def test_three_hours_without_a_tick_then_one_tick_sends_every_due_mail_exactly_o
         before = sink.count()
         assert before == 3 * 2 + 3 * 1 + 3 * 1  # reminder session: homework, nudge; nudge and moved: homework
         # the beat is down for three hours; meanwhile a coordinator corrects a session that already took place
-        Session.objects.filter(pk=moved.pk).update(
-            starts_at=now - timedelta(hours=5), ends_at=now - timedelta(hours=3)
-        )
+        Session.objects.filter(pk=moved.pk).update(starts_at=now - timedelta(hours=5), ends_at=now - timedelta(hours=3))
         # back: one tick sends everything that became due, once
         tick(now + timedelta(hours=3))
         wait_for(lambda: sink.count() >= 3 * 5 + before, message="the mail due during the outage")

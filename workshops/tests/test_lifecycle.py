@@ -225,9 +225,7 @@ def test_lowering_the_capacity_asks_to_keep_everyone_or_move_the_latest_back(
     data["over_capacity"] = choice
     assert client.post(url, data).status_code == 302
     assert Session.objects.get(pk=booked.pk).capacity == 1
-    now_waiting = Registration.objects.filter(session=booked, status=S.WAITLISTED).exclude(
-        email="person3@example.org"
-    )
+    now_waiting = Registration.objects.filter(session=booked, status=S.WAITLISTED).exclude(email="person3@example.org")
     assert [r.email for r in now_waiting] == waiting
     told = [m for m in send_all() if m.subject in ("A change to your registration", "Wijziging in je aanmelding")]
     assert [m.to[0] for m in told] == waiting  # Emma registered last of the confirmed: she is moved and told
