@@ -85,6 +85,15 @@ class SeatsColumn(Column):
         return f"{seats} (+{waiting})" if waiting else seats
 
 
+class SessionStatusColumn(Column):
+    """A scheduled session whose end has passed reads "took place", not "scheduled"."""
+
+    def get_value(self, instance):
+        if instance.status == Session.Status.SCHEDULED and instance.ends_at and instance.ends_at <= timezone.now():
+            return gettext("took place")
+        return instance.get_status_display()
+
+
 def visibility(session) -> str:
     """Whether visitors see the session: shown, private (a school's lesson) or hidden (its training is a draft)."""
     if not session.is_public:
@@ -394,7 +403,7 @@ class SessionViewSet(ModelViewSet):
     list_display = [
         "__str__",
         LocalTimeColumn("starts_at", label=_("Starts at"), sort_key="starts_at"),
-        "status",
+        SessionStatusColumn("status", label=_("Status"), sort_key="status"),
         "is_public",
         VisibilityColumn(),
         SeatsColumn("seats", label=_("Seats taken (+ waiting)")),

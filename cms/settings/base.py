@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from .env import env, env_bool, env_float, env_int, env_list
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
-VAR_DIR = Path(env("VAR_DIR", str(BASE_DIR / "var")))
+VAR_DIR = (BASE_DIR / env("VAR_DIR", "var")).resolve()  # a relative VAR_DIR is taken from the checkout
 
 SECRET_KEY = env("SECRET_KEY", "dev-only-insecure-key-change-me")
 DEBUG = env_bool("DEBUG", False)

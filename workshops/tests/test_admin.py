@@ -257,3 +257,14 @@ def test_session_form_rejects_bad_input(client, coordinator, training):
     assert "The end must be after the start." in page
     assert "An online session needs a meeting link." in page
     assert not Session.objects.exists()
+
+
+def test_a_past_session_reads_took_place_in_the_sessions_list(client, coordinator, training):
+    """Nothing marks a session completed when it ends; the list says so itself, in the admin's language."""
+    make_session(training, days=-3)
+    client.force_login(coordinator)
+    assert "took place" in client.get(reverse("workshops_session:index")).content.decode()
+    profile = UserProfile.get_for_user(coordinator)
+    profile.preferred_language = "nl"
+    profile.save()
+    assert "afgelopen" in client.get(reverse("workshops_session:index")).content.decode()
