@@ -24,3 +24,22 @@ def port_open(url: str) -> bool:
             return True
     except OSError:
         return False
+
+
+def free_port(ports) -> int | None:
+    """The first of `ports` nobody listens on (each test area has its own range), or None."""
+    for port in ports:
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    return None
+
+
+def free_port_or_skip(ports) -> int:
+    port = free_port(ports)
+    if port is None:
+        pytest.skip(f"no free port in {ports}")
+    return port

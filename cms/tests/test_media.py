@@ -4,7 +4,6 @@ django-storages when there are several web hosts (tested against moto's S3 serve
 
 import json
 import shutil
-import socket
 import subprocess
 import time
 import urllib.request
@@ -16,6 +15,7 @@ from django.core.files.images import ImageFile
 from wagtail.images import get_image_model
 
 from home.demo.loader import make_image_bytes
+from tests.services import free_port_or_skip
 
 pytestmark = pytest.mark.django_db
 PNG = b"\x89PNG\r\n\x1a\n"
@@ -66,24 +66,13 @@ def test_media_never_leaves_its_folder(client, settings, tmp_path):
         assert client.get(path).status_code in (400, 404), path
 
 
-def _free_port(first=5000, last=5009):
-    for port in range(first, last + 1):
-        with socket.socket() as probe:
-            try:
-                probe.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    pytest.skip("no free port for the local S3 server")
-
-
 @pytest.fixture
 def s3_server():
     """moto's S3 server (moto[server], a dev dependency) on a local port, with an empty bucket."""
     executable = shutil.which("moto_server")
     if executable is None:
         pytest.skip("moto_server is not installed (pip install 'moto[server]')")
-    port = _free_port()
+    port = free_port_or_skip(range(5000, 5010))
     process = subprocess.Popen(
         [executable, "-H", "127.0.0.1", "-p", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )

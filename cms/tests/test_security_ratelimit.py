@@ -7,6 +7,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 
+from tests.services import free_port_or_skip
+
 _addresses = itertools.count(1)
 
 
@@ -177,19 +179,6 @@ def test_a_filled_honeypot_is_refused_on_the_public_forms(language):
 # --- per client, not per process -------------------------------------------------------------------------------
 
 
-def _free_port(candidates) -> int:
-    import socket
-
-    for port in candidates:
-        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-            try:
-                probe.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    pytest.skip("no free port in 8130-8139")
-
-
 def _start_server(port: int, var_dir, log):
     """A gunicorn server as `make run` runs without Redis: no REDIS_URL, so the file cache under VAR_DIR."""
     import os
@@ -233,7 +222,7 @@ def test_two_server_processes_share_one_count_per_client(site, tmp_path):
     import requests
 
     log = open(tmp_path / "servers.log", "w")  # noqa: SIM115
-    ports = [_free_port(range(8130, 8135)), _free_port(range(8135, 8140))]
+    ports = [free_port_or_skip(range(8130, 8135)), free_port_or_skip(range(8135, 8140))]
     servers = [_start_server(port, tmp_path, log) for port in ports]
     try:
         deadline = time.monotonic() + 90

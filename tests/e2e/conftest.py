@@ -17,12 +17,13 @@ import logging
 import os
 import re
 import shutil
-import socket
 import tempfile
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+
+from tests.services import free_port
 
 CI = os.environ.get("CI", "").lower() == "true"
 PORTS = range(8105, 8110)
@@ -41,17 +42,6 @@ NEUTRAL_HOSTS = re.compile(r"^https?://(?!127\.0\.0\.1|localhost)")  # the brows
 
 
 JOURNEY = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-
-
-def _free_port() -> int | None:
-    for port in PORTS:
-        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-            try:
-                sock.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    return None
 
 
 def chromium_executable() -> str | None:
@@ -108,7 +98,7 @@ def e2e_server(request):
     """pytest-django's live server on the first free port of 8105–8109, chosen when it starts (any free port if
     all five are taken; DJANGO_LIVE_TEST_SERVER_ADDRESS still overrides)."""
     if not os.environ.get("DJANGO_LIVE_TEST_SERVER_ADDRESS") and not request.config.getvalue("liveserver"):
-        port = _free_port()
+        port = free_port(PORTS)
         os.environ["DJANGO_LIVE_TEST_SERVER_ADDRESS"] = f"127.0.0.1:{port}" if port else "127.0.0.1:0"
         try:
             return request.getfixturevalue("live_server")

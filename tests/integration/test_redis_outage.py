@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -24,6 +23,7 @@ from django.conf import settings as django_settings
 from django.urls import reverse
 from django.utils import timezone
 
+from tests.services import free_port_or_skip
 from tests.smtp_sink import WORKER_TEST_MARKS, SinkServer, seed_defaults, wait_for
 
 pytestmark = WORKER_TEST_MARKS
@@ -32,17 +32,6 @@ WEB_PORTS = range(8130, 8140)
 SMTP_PORT = 2620
 OUTAGE_SECONDS = float(os.environ.get("REDIS_OUTAGE_SECONDS", "20"))
 CSRF = "b" * 32  # an unmasked CSRF secret, sent as cookie and form field
-
-
-def _free_port(ports) -> int:
-    for port in ports:
-        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-            try:
-                probe.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    pytest.skip(f"no free port in {ports}")
 
 
 class PrivateRedis:
@@ -227,9 +216,9 @@ def test_the_site_answers_and_loses_nothing_while_redis_is_down(world, tmp_path)
     from events.services import schedule
     from workshops.models import Registration, SchoolBookingRequest
 
-    redis_server = PrivateRedis(_free_port(REDIS_PORTS), tmp_path)
+    redis_server = PrivateRedis(free_port_or_skip(REDIS_PORTS), tmp_path)
     redis_server.start()
-    port = _free_port(WEB_PORTS)
+    port = free_port_or_skip(WEB_PORTS)
     log = open(tmp_path / "processes.log", "w")  # noqa: SIM115
     web = worker = None
     restore_celery = None
