@@ -105,8 +105,8 @@ def make_lesson(related: int):
             description_nl="Hulp en advies.",
             sort_order=i,
         )
+        link.topics.set([theme])  # a ParentalManyToManyField: written by save()
         link.save()
-        link.topics.set([theme])
     lesson = LessonPage(
         title_nl=f"Benchles {related}",
         title_en=f"Bench lesson {related}",
@@ -153,6 +153,9 @@ def run(smoke: bool) -> list[Result]:
         queries = {n: _queries(client, lesson.url) for n, lesson in lessons.items()}
         home_queries = _queries(client, "/")
         training_queries = _queries(client, training.url)
+        for n, lesson in lessons.items():  # the page shows what the figure claims: n themes, audiences, help links
+            shown = client.get(lesson.url).content.count(b'class="card help-link"')
+            assert shown == n, f"the lesson with {n} related items shows {shown} help links"
     same = queries[2] == queries[20]
     results.append(
         Result(
