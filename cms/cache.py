@@ -143,7 +143,7 @@ class ProcessMemo:
     def clear(self) -> None:
         self._state = (None, 0.0, {})
 
-    def get(self, request, key, build):
+    def get(self, request, key, build, keep_none=True):
         current = request_generation(request)
         if current is None:
             return build()
@@ -156,17 +156,20 @@ class ProcessMemo:
             return values[key]
         except KeyError:
             pass
-        value = values[key] = build()
+        value = build()
+        if value is not None or keep_none:
+            values[key] = value
         return value
 
 
 memo = ProcessMemo()
 
 
-def remember(request, key, build):
+def remember(request, key, build, keep_none=True):
     """`build()`, kept in this process until content changes (see the module docstring). Values are shared by
-    every request and thread of the process: never change them."""
-    return memo.get(request, key, build)
+    every request and thread of the process: never change them. With keep_none=False a None answer is not kept:
+    for keys a visitor chooses (a URL path), so that requests for pages that do not exist never grow the memo."""
+    return memo.get(request, key, build, keep_none)
 
 
 # --- Invalidation -------------------------------------------------------------------------------------------

@@ -1,7 +1,8 @@
 """The standard pages: the home page, general content pages (programmes, statements) and the contact page."""
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, InlinePanel, PageChooserPanel
@@ -32,15 +33,32 @@ class HomePage(BilingualPreviewMixin, Page):
     )
 
     def route_by_url_path(self, request, path_components):
-        """Find a live descendant by its translated URL path in one query, instead of one query (plus one for
-        .specific) per level of the tree as Page.route does; anything else falls back to the usual routing.
+        """Find a live descendant by its translated URL path, instead of one query (plus one for .specific) per
+        level of the tree as Page.route does; anything else falls back to the usual routing. Which page (id and
+        type) a path names is remembered per process until content changes (cms.cache.remember: publishing,
+        unpublishing, moving or renaming a page forgets it), so a request reads only the specific page itself.
         Installed as HomePage.route in HomeConfig.ready(), after wagtail-modeltranslation patched `route`."""
         if path_components:
             url_path = self.url_path + "/".join(path_components) + "/"
-            page = Page.objects.live().filter(url_path=url_path, path__startswith=self.path).first()
-            if page is not None:
-                return RouteResult(page.specific)
+            key = ("route", translation.get_language(), self.path, url_path)
+            found = remember(request, key, lambda: self._live_descendant_at(url_path), keep_none=False)
+            if found is not None:
+                pk, content_type_id = found
+                model = ContentType.objects.get_for_id(content_type_id).model_class()
+                page = model.objects.live().filter(pk=pk).first() if model is not None else None
+                if page is not None:
+                    return RouteResult(page)
         return Page.route(self, request, path_components)
+
+    def _live_descendant_at(self, url_path):
+        """(id, content type id) of the live page below this one at `url_path` in the active language, or None."""
+        return (
+            Page.objects.live()
+            .filter(url_path=url_path, path__startswith=self.path)
+            .order_by("path")
+            .values_list("pk", "content_type_id")
+            .first()
+        )
 
     content_panels = Page.content_panels + [
         FieldPanel("intro"),
