@@ -139,7 +139,7 @@ def run(smoke: bool) -> list[Result]:
                 "cms",
                 "worker",
                 "--loglevel=WARNING",
-                "--concurrency=2",
+                "--concurrency=4",
                 "--without-gossip",
                 "--without-mingle",
                 "--queues",

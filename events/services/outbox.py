@@ -19,13 +19,16 @@ import time
 from collections import Counter
 from collections.abc import Iterable
 from datetime import datetime, timedelta
-from functools import lru_cache
+from email.policy import Compat32
+from functools import cached_property, lru_cache
 
 from celery import current_app
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
 from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
+from django.core.mail.message import sanitize_address
 from django.db import DatabaseError, connection, transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
@@ -444,10 +447,54 @@ def _rendered(row: OutboxMail) -> dict:
     return {"subject": row.subject, "body_text": row.body_text, "body_html": row.body_html}
 
 
+class _Compat32Unfolded(Compat32):
+    """The policy Django's messages use (compat32), without the Header round trip for a header that needs no
+    folding: an ASCII value that fits on its line is written as it is, which is what Header.encode() writes for it
+    (the same bytes: events/tests/test_mail_sending.py compares them); every other header is folded as before.
+    Profiled: folding the fifteen headers of an outbox mail cost 0.45 ms, a quarter of the worker's time per mail."""
+
+    def _fold(self, name, value, sanitize):
+        limit = self.max_line_length or 78
+        if (
+            isinstance(value, str)
+            and value.isascii()
+            and len(name) + 2 + len(value) <= limit
+            and "\n" not in value
+            and "\r" not in value
+        ):
+            return f"{name}: {value}{self.linesep}"
+        return super()._fold(name, value, sanitize)
+
+
+_POLICY = _Compat32Unfolded()
+
+
+class OutboxMessage(EmailMultiAlternatives):
+    """Django's EmailMultiAlternatives, flattened with the policy above and with its MIME boundary chosen here: a
+    random 128-bit boundary needs no search of the text for a clash, where the standard library compiles a fresh
+    regular expression for every message to look for one (0.1 ms per mail)."""
+
+    def message(self):
+        msg = super().message()
+        msg.policy = _POLICY
+        if msg.is_multipart():
+            boundary = "==" + secrets.token_hex(16)
+            while boundary in self.body or any(boundary in str(part[0]) for part in self.alternatives):
+                boundary = "==" + secrets.token_hex(16)  # never in practice; kept so it never needs thought
+            msg.set_boundary(boundary)
+        return msg
+
+    @cached_property
+    def smtp_bytes(self) -> bytes:
+        """The message as it goes over SMTP (CRLF line ends), as Django's SMTP backend writes it; built once, so
+        that it can be built ahead while the server is busy with the previous mail."""
+        return self.message().as_bytes(linesep="\r\n")
+
+
 def _message(row: OutboxMail, from_email: str, backend) -> EmailMultiAlternatives:
     """The mail of one rendered row, as Django builds it: text, HTML alternative, attachments; the row's own
     Message-ID (set when the row was first claimed, so a retry or a rare duplicate carries the same one)."""
-    message = EmailMultiAlternatives(
+    message = OutboxMessage(
         subject=row.subject,
         body=row.body_text,
         from_email=from_email,
@@ -466,12 +513,87 @@ def _message(row: OutboxMail, from_email: str, backend) -> EmailMultiAlternative
 _EXTRA_HEADERS = {"Auto-Submitted": "auto-generated"}  # the headers every outbox mail carries after Message-ID
 
 
-def _send(row: OutboxMail, from_email: str, backend, meanwhile) -> None:
+def _send(row: OutboxMail, from_email: str, backend, meanwhile, then=None, message=None) -> None:
     """Send one rendered row over the batch's open connection (Django's mail backend); `meanwhile()` (writing the
-    previous mail's "sent" mark) runs before the server is asked to accept this mail."""
-    message = _message(row, from_email, backend)
+    previous mail's "sent" mark) runs before the server is asked to accept this mail, and `then()` (preparing the
+    next mail) once this one has been handed over; `message` is this row's mail when it was prepared already.
+
+    Over Django's SMTP backend both run while the server is busy (`_transmit`): the mark while it reads this
+    mail's MAIL FROM, the next mail's rendering while it stores this one. The database, the mail server and the
+    worker work at the same time instead of in turns. Any other backend (the file backend of `make run`, the
+    test backends, an API provider) gets the message from send_messages, with the two steps around it."""
+    message = message or _message(row, from_email, backend)
+    smtp = getattr(backend, "connection", None) if isinstance(backend, SMTPBackend) else None
+    if smtp is None:
+        meanwhile()
+        backend.send_messages([message])
+        if then is not None:
+            then()
+        return
+    encoding = message.encoding or settings.DEFAULT_CHARSET
+    envelope_from = _sanitised_sender(message.from_email, encoding)
+    recipients = [sanitize_address(address, encoding) for address in message.recipients()]
+    data = message.smtp_bytes if isinstance(message, OutboxMessage) else message.message().as_bytes(linesep="\r\n")
+    _transmit(smtp, envelope_from, recipients, data, meanwhile, then or (lambda: None))
+
+
+@lru_cache(maxsize=8)
+def _sanitised_sender(from_email: str, encoding: str) -> str:
+    """sanitize_address() of the From header, which is the same for every mail of a batch (0.08 ms a call)."""
+    return sanitize_address(from_email, encoding)
+
+
+def _transmit(smtp: smtplib.SMTP, from_addr: str, to_addrs: list[str], data: bytes, meanwhile, then) -> None:
+    """What smtplib's sendmail() does (the same commands, replies and exceptions, and after a 421 the connection
+    closed), with two differences: `meanwhile()` runs between sending MAIL FROM and reading the answer, and
+    `then()` between sending the end of the data and reading whether the server took the mail. The server is
+    given the mail only at the end of DATA, so the previous mail's mark is still written first; when writing it
+    fails, the exception ends the batch before this mail was handed over. `then()` must not raise."""
+    smtp.ehlo_or_helo_if_needed()
+    options = f" size={len(data)}" if smtp.does_esmtp and smtp.has_extn("size") else ""
+    smtp.putcmd("mail", f"FROM:{smtplib.quoteaddr(from_addr)}{options}")
     meanwhile()
-    backend.send_messages([message])
+    code, reply = smtp.getreply()
+    if code != 250:
+        _after_refusal(smtp, code)
+        raise smtplib.SMTPSenderRefused(code, reply, from_addr)
+    refused = {}
+    for address in to_addrs:
+        code, reply = smtp.rcpt(address)
+        if code not in (250, 251):
+            refused[address] = (code, reply)
+        if code == 421:
+            smtp.close()
+            raise smtplib.SMTPRecipientsRefused(refused)
+    if len(refused) == len(to_addrs):
+        _after_refusal(smtp, 0)
+        raise smtplib.SMTPRecipientsRefused(refused)
+    code, reply = smtp.docmd("data")
+    if code != 354:  # as smtplib's data(); sendmail() passes this on without a reset
+        raise smtplib.SMTPDataError(code, reply)
+    body = _LEADING_DOT.sub(b"..", data)  # RFC 5321 4.5.2 dot-stuffing, as smtplib's data()
+    if not body.endswith(b"\r\n"):
+        body += b"\r\n"
+    smtp.send(body + b".\r\n")
+    then()
+    code, reply = smtp.getreply()
+    if code != 250:
+        _after_refusal(smtp, code)
+        raise smtplib.SMTPDataError(code, reply)
+
+
+_LEADING_DOT = re.compile(rb"(?m)^\.")
+
+
+def _after_refusal(smtp: smtplib.SMTP, code: int) -> None:
+    """As sendmail(): a 421 means the server is closing, so close too; otherwise reset for the next mail."""
+    if code == 421:
+        smtp.close()
+        return
+    try:
+        smtp.rset()
+    except smtplib.SMTPServerDisconnected:
+        pass
 
 
 def _closed(backend) -> bool:
@@ -588,16 +710,42 @@ def send_batch(ids: Iterable[int]) -> dict:
             _mark_sent(accepted.pop())
             results["sent"] += 1
 
+    prepared: dict[int, object] = {}  # the next mail, rendered while the server stored the previous one
+
+    def prepare(index: int) -> None:
+        """Render the mail at `index` and build its message; a failure is kept for that mail's own turn."""
+        if index >= len(order):
+            return
+        row = rows[order[index]]
+        try:
+            _render_row(row)
+            message = prepared[row.pk] = _message(row, from_email, backend)
+            if isinstance(backend, SMTPBackend):
+                message.smtp_bytes  # noqa: B018 (built now, while the server works)
+        except Exception as exc:
+            prepared[row.pk] = exc
+
     try:
         with Heartbeat(order):
             for index, pk in enumerate(order):
                 row = rows[pk]
                 try:
-                    _render_row(row)
+                    message = prepared.pop(pk, None)
+                    if isinstance(message, Exception):
+                        raise message
+                    if message is None:
+                        _render_row(row)
                     if backend is None:
                         backend = get_connection()
                         backend.open()
-                    _send(row, from_email, backend, meanwhile=mark_accepted)
+                    _send(
+                        row,
+                        from_email,
+                        backend,
+                        meanwhile=mark_accepted,
+                        then=lambda index=index: prepare(index + 1),
+                        message=message,
+                    )
                 except DatabaseError:
                     raise  # writing a mark failed: the task retries; the batch's unsent rows wait for the tick
                 except Exception as exc:

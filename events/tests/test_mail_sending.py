@@ -2,6 +2,7 @@
 urlize and a full template render give, and the server accepts a mail only after the previous mail's "sent" mark
 was written (a killed worker duplicates at most the mail in flight)."""
 
+import asyncio
 import email
 import random
 import threading
@@ -193,6 +194,35 @@ def test_message_bytes_are_the_mail_django_builds(name, settings):
     assert data.split(b"\r\n\r\n", 1)[0].isascii()  # headers are ASCII (RFC 2047 encoded)
 
 
+@pytest.mark.parametrize("name", CASES)
+def test_the_outbox_message_writes_the_very_bytes_django_writes(name):
+    """OutboxMessage only skips work (no Header round trip for headers that need no folding, a boundary without a
+    search for clashes): with the same boundary and Date, its bytes are Django's, byte for byte."""
+    case = {"from_email": "Qpido <no-reply@qpido.nl>", "to_email": "b0@example.org", "attachments": [], **CASES[name]}
+    built = []
+    for cls in (outbox.OutboxMessage, EmailMultiAlternatives):
+        message = cls(
+            case["subject"],
+            case["text"],
+            case["from_email"],
+            [case["to_email"]],
+            headers={"Message-ID": "<1.2@qpido.nl>", "Date": "Sun, 06 Dec 2026 12:00:00 +0100"},
+        )
+        if case["html"]:
+            message.attach_alternative(case["html"], "text/html")
+        for filename, content, mimetype in case["attachments"]:
+            message.attach(filename, content, mimetype)
+        mime = message.message()
+        if mime.is_multipart():
+            boundary = mime.get_boundary() if cls is outbox.OutboxMessage else built[0][1]
+            mime.set_boundary(boundary)
+            for part in mime.walk():
+                if part.is_multipart() and part is not mime:  # nested parts: the same boundaries on both sides
+                    part.set_boundary(boundary + "-inner")
+        built.append((mime.as_bytes(linesep="\r\n"), mime.get_boundary() if mime.is_multipart() else None))
+    assert built[0][0] == built[1][0]
+
+
 def test_a_header_with_a_line_break_is_refused(mailoutbox):
     case = dict(CASES["plain ascii"], subject="Hallo\r\nBcc: x@example.org", to_email="b@example.org")
     case.update(message_id="<1@qpido.nl>", attachments=[])
@@ -332,3 +362,56 @@ def test_the_sender_is_read_once_a_minute(settings, django_assert_num_queries):
             assert outbox.sender() == first
     finally:
         outbox._SENDER = None
+
+
+class ClosingSink(Sink):
+    """Answers "421 closing" for one address at the chosen step (RCPT TO or the end of DATA), as a
+    server that is shutting down does, and closes that connection; every other mail is accepted."""
+
+    def __init__(self, address: str, step: str):
+        super().__init__()
+        self.address, self.step = address, step
+        self.connections = 0
+
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):
+        self.connections += 1
+        session.host_name = hostname
+        return responses
+
+    def _closing(self, server):
+        asyncio.get_running_loop().call_soon(server.transport.close)  # once the reply below is written
+        return "421 4.3.2 Service shutting down, closing transmission channel"
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if self.step == "rcpt" and address == self.address:
+            return self._closing(server)
+        return await super().handle_RCPT(server, session, envelope, address, rcpt_options)
+
+    async def handle_DATA(self, server, session, envelope):
+        if self.step == "data" and self.address in envelope.rcpt_tos:
+            return self._closing(server)
+        return await super().handle_DATA(server, session, envelope)
+
+
+@pytest.mark.parametrize("step", ["rcpt", "data"])
+def test_after_a_421_the_batch_reconnects_and_the_next_mail_is_not_charged(settings, step):
+    """The server closes the channel (421) during one mail: that mail waits for its retry and keeps its
+    Message-ID; the mails after it go out over a new connection at their first attempt."""
+    with _serve(ClosingSink("p1@example.org", step), 2534) as sink:
+        use_sink(settings, sink.port)
+        ids = _queue(4)
+        assert outbox.send_batch(ids) == {"sent": 3, "temporary": 1}
+        assert sorted(m.to for m in sink.received()) == ["p0@example.org", "p2@example.org", "p3@example.org"]
+        assert sink.connections == 2
+        rows = {row.to_email: row for row in OutboxMail.objects.filter(pk__in=ids)}
+        deferred = rows["p1@example.org"]
+        assert deferred.status == "queued" and deferred.attempts == 1 and "421" in deferred.last_error
+        assert all(rows[f"p{i}@example.org"].attempts == 1 for i in (0, 2, 3))
+        assert all(rows[f"p{i}@example.org"].status == "sent" for i in (0, 2, 3))
+
+        sink.address = ""  # the server is back: the retry carries the Message-ID of the first attempt
+        OutboxMail.objects.filter(pk=deferred.pk).update(due_at=deferred.created_at)
+        assert outbox.send_batch([deferred.pk]) == {"sent": 1}
+    [retried] = [m for m in sink.received() if m.to == "p1@example.org"]
+    assert retried.message_id == deferred.message_id != ""
+    assert OutboxMail.objects.get(pk=deferred.pk).attempts == 2
