@@ -70,6 +70,9 @@ def _floor(port: int, n: int, message: bytes) -> float:
 # The worker consumes its own queue: tasks that other work on this machine publishes to the bench broker (a booking
 # profiled with the bench settings fires confirmation mails) would otherwise be sent by this worker, to this sink.
 QUEUE = "bench-mail"
+# The worker runs as deployed: the Procfile and docker-compose.yml start it with 4 processes (WORKER_CONCURRENCY),
+# more than the cores, because a mail worker mostly waits for the mail server and the database.
+WORKER_CONCURRENCY = 4
 
 
 def _publish(chunk: list[int]) -> None:
@@ -139,7 +142,7 @@ def run(smoke: bool) -> list[Result]:
                 "cms",
                 "worker",
                 "--loglevel=WARNING",
-                "--concurrency=4",
+                f"--concurrency={WORKER_CONCURRENCY}",
                 "--without-gossip",
                 "--without-mingle",
                 "--queues",
