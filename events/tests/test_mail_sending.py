@@ -5,6 +5,7 @@ was written (a killed worker duplicates at most the mail in flight)."""
 import asyncio
 import email
 import random
+import smtplib
 import threading
 from email.policy import default as default_policy
 from email.utils import parseaddr
@@ -415,3 +416,32 @@ def test_after_a_421_the_batch_reconnects_and_the_next_mail_is_not_charged(setti
     [retried] = [m for m in sink.received() if m.to == "p1@example.org"]
     assert retried.message_id == deferred.message_id != ""
     assert OutboxMail.objects.get(pk=deferred.pk).attempts == 2
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "p1@example.org",
+        "zoe.o'neil+x@example.org",
+        "a.b-c_d@sub.example.co.uk",
+        "UPPER@Example.ORG",
+        "x!#$%&*/=?^_`{|}~-@example.org",
+        '"quoted name"@example.org',
+        "user@bücher.example",
+        "zoë@example.org",
+        "Zoë <z@example.org>",
+        "Qpido <no-reply@qpido.nl>",
+        "a..b@example.org",
+        ".a@example.org",
+        "a@example",
+        "a@" + "x" * 64 + ".org",
+    ],
+)
+def test_the_envelope_address_is_the_one_djangos_backend_and_smtplib_send(address):
+    try:
+        expected = smtplib.quoteaddr(sanitize_address(address, "utf-8"))
+    except ValueError as exc:  # Django refuses it: so does the outbox
+        with pytest.raises(type(exc)):
+            outbox.envelope_address(address)
+        return
+    assert outbox.envelope_address(address) == expected
