@@ -129,7 +129,10 @@ def run(smoke: bool) -> list[Result]:
         mime = EmailMultiAlternatives(sample.subject, sample.body_text, "no-reply@qpido.nl", ["b@example.org"])
         mime.attach_alternative(sample.body_html, "text/html")
         message = mime.message().as_bytes(linesep="\r\n")
-        floor = _floor(port, n, message)
+        # the floor's client and sink share one process: a single run swings with where the scheduler puts the
+        # two threads (850-1,260 mails/s in one afternoon), so it is the median of three
+        floors = sorted(_floor(port, n, message) for _ in range(3))
+        floor = floors[1]
         sink.count = 0
 
         ids = insert_rows(_rows(n))
@@ -183,6 +186,6 @@ def run(smoke: bool) -> list[Result]:
             "mails/s",
             "≥ 0.5 × floor",
             ok,
-            f"sent {sent}, sink received {delivered}",
+            f"sent {sent}, sink received {delivered}; floor runs {', '.join(f'{f:,.0f}' for f in floors)}",
         )
     ]
