@@ -695,9 +695,20 @@ def save_result(board, now=None) -> object:
 
 
 def _notes(board) -> str:
-    cards = list(board.cards.filter(kind__in=[Kind.INSIGHT, Kind.LEARN, Kind.NEED]).order_by("id"))
+    """The result's notes: step 1's answers under their questions, then steps 3 and 4 (insights, what we learn,
+    what we need). No names: the notes never carried their authors."""
+    cards = list(board.cards.filter(kind__in=[Kind.ANSWER, Kind.INSIGHT, Kind.LEARN, Kind.NEED]).order_by("id"))
     parts = []
     with override(board.language):
+        answers = [card for card in cards if card.kind == Kind.ANSWER]
+        if answers:
+            questions = list(board.questions or [])
+            lines = [str(_("Step 1: discussing the podcast"))]
+            for index in sorted({card.question for card in answers}, key=lambda q: (q is None, q or 0)):
+                if index is not None and 0 <= index < len(questions):
+                    lines.append(questions[index])
+                lines += [f"- {card.text}" for card in answers if card.question == index]
+            parts.append("\n".join(lines))
         for kind, heading in (
             (Kind.INSIGHT, _("New insights")),
             (Kind.LEARN, _("What do we learn from this?")),

@@ -137,6 +137,11 @@ def test_four_steps_with_1_2_4_all_votes_and_actions_end_in_the_group_result(cli
     action = result.actions.get()
     assert (action.text, action.owner, str(action.due_date)) == ("Protocol sexting opstellen", "Dewi", "2027-02-01")
     assert "Schaamte houdt hulp tegen" in result.notes and "Tijd in het teamoverleg" in result.notes
+    # step 1's answer, under its question, first in the notes; no names
+    step_one = result.notes.split("\n\n")[0].splitlines()
+    assert step_one[0] == "Stap 1: de podcast bespreken" and step_one[1] == board.questions[0]
+    assert step_one[2] == "- De schaamte van Robin viel op"
+    assert not any(name in result.notes for name in ("Anna", "Bram", "Cem", "Dewi"))
     report = client.get(reverse("evaluation_reports:session", args=[session.pk])).content.decode()
     assert "Protocol sexting opstellen" in report and "Een protocol voor sexting" in report
     assert result.follow_up.due_at == session.ends_at + timedelta(weeks=12)
