@@ -159,8 +159,11 @@ class FacilitatorView(FacilitatorMixin, WagtailAdminTemplateMixin, TemplateView)
         elif op == "merge":
             ids = [_int(v) for v in data.getlist("card")]
             services.merge_cards(board_id, ids, data.get("text", ""))
-        elif op == "edit_card":
-            services.edit_card(board_id, _int(data.get("card")), data.get("text", ""))
+        elif op == "edit_card":  # "give the ticked note this text": one note, on the flip chart or anywhere
+            ticked = data.getlist("card")
+            if len(ticked) != 1:
+                raise services.BoardError(_("Tick one note to give it a new text."))
+            services.edit_card(board_id, _int(ticked[0]), data.get("text", ""))
         elif op == "remove":
             services.remove_card(board_id, None, _int(data.get("card")))
         elif op == "add":

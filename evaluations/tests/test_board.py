@@ -113,6 +113,13 @@ def test_four_steps_with_1_2_4_all_votes_and_actions_end_in_the_group_result(cli
     facilitate(client, session, op="merge", card=[protocol.pk, dup.pk], text="Een protocol voor sexting")
     assert chart.filter(column="environment").count() == 2
     assert chart.get(pk=protocol.pk).text == "Een protocol voor sexting"
+    # one note gets a better text; ticking two for that is refused with a clear message
+    steun = chart.get(text="Steun van de directie")
+    facilitate(client, session, op="edit_card", card=[steun.pk], text="Steun van de schoolleiding")
+    assert chart.get(pk=steun.pk).text == "Steun van de schoolleiding"
+    refused = facilitate(client, session, op="edit_card", card=[steun.pk, protocol.pk], text="Twee tegelijk")
+    assert refused.status_code == 400 and "Vink één briefje aan" in refused.content.decode()
+    assert not chart.filter(text="Twee tegelijk").exists()
 
     facilitate(client, session, op="next")  # step 3: insights and three votes each
     post(phones[0], session, op="insight", text="Schaamte houdt hulp tegen")
