@@ -533,8 +533,7 @@ def _send(row: OutboxMail, from_email: str, backend, meanwhile, then=None, messa
     encoding = message.encoding or settings.DEFAULT_CHARSET
     envelope_from = _envelope_sender(message.from_email, encoding)
     recipients = [envelope_address(address, encoding) for address in message.recipients()]
-    data = message.smtp_bytes if isinstance(message, OutboxMessage) else message.message().as_bytes(linesep="\r\n")
-    _transmit(smtp, envelope_from, recipients, data, meanwhile, then or (lambda: None))
+    _transmit(smtp, envelope_from, recipients, message.smtp_bytes, meanwhile, then or (lambda: None))
 
 
 # An address whose local part is a dot-atom and whose domain is plain ASCII: Django's sanitize_address() returns it
