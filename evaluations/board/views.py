@@ -8,7 +8,6 @@ JavaScript every control is a plain form (POST, then a redirect to the page) and
 
 from __future__ import annotations
 
-from django.core import signing
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django_ratelimit.core import is_ratelimited
 
 from evaluations.board import followup, presenter, services
-from evaluations.services.evaluation import read_room_token, room_token
+from evaluations.services.evaluation import read_room_token, room_session_id, room_token
 
 PARTICIPANT = "evaluations/board/participant.html"
 PARTICIPANT_LIVE = "evaluations/board/_participant.html"
@@ -224,10 +223,8 @@ def _projector_context(request, board, token, live):
 @require_GET
 def live(request, token):
     """The poll: 204 while the screen's token is current, else the screen's fresh fragment (410 once closed)."""
-    try:
-        data = signing.loads(token, salt="workshops.evaluation.room")
-        session_id = int(data["s"])
-    except (signing.BadSignature, KeyError, TypeError, ValueError):
+    session_id = room_session_id(token)
+    if session_id is None:
         return HttpResponse(status=404)
     from evaluations.board_models import Board
 

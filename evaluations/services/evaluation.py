@@ -88,18 +88,34 @@ def non_respondents(sessions):
 
 
 def room_token(session) -> str:
-    """A session-level link for the room (QR code): identifies the session, never a person."""
-    return signing.dumps({"s": session.pk}, salt=ROOM_SALT, compress=True)
+    """A session-level link for the room (QR code): identifies the session, never a person.
+
+    The link is the same every time it is made (no timestamp in it), so a QR code printed or shown on
+    a slide yesterday and the one on the report page today are one and the same link.
+    """
+    return signing.Signer(salt=ROOM_SALT).sign_object({"s": session.pk}, compress=True)
+
+
+def room_session_id(token) -> int | None:
+    """The session a room link names, without a query (the live board polls with it); None if not ours."""
+    try:
+        if str(token).count(":") >= 2:
+            # links made before room links were stable carry a timestamp; they keep working
+            data = signing.loads(token, salt=ROOM_SALT)
+        else:
+            data = signing.Signer(salt=ROOM_SALT).unsign_object(token)
+        return int(data["s"])
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        return None
 
 
 def read_room_token(token):
     from workshops.models import Session
 
-    try:
-        data = signing.loads(token, salt=ROOM_SALT)
-        return Session.objects.select_related("training", "lesson").get(pk=int(data["s"]))
-    except (signing.BadSignature, KeyError, TypeError, ValueError, Session.DoesNotExist):
+    session_id = room_session_id(token)
+    if session_id is None:
         return None
+    return Session.objects.select_related("training", "lesson").filter(pk=session_id).first()
 
 
 def hash_key(edit_key: str) -> str:

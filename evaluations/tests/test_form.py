@@ -336,3 +336,23 @@ def test_oversized_request_is_refused_cleanly(client, anna):
     too_many = client.post(personal_url(anna), full_post(factors_victim=["x"] * 1500))
     assert too_many.status_code == 400
     assert EvaluationAnswer.objects.count() == 0
+
+
+def test_room_link_is_the_same_every_time_and_older_links_still_open(client, session):
+    """The QR code on the report page and the one printed on a slide last week are one link."""
+    from django.core import signing
+
+    first = room_url(session)
+    later = room_url(session)
+    assert first == later
+    assert client.get(first).status_code == 200
+    # a link made before room links were stable (it carries a timestamp) still opens the form
+    old = signing.dumps({"s": session.pk}, salt=service.ROOM_SALT, compress=True)
+    assert service.read_room_token(old) == session
+    assert client.get(reverse("evaluation:room", args=[old])).status_code == 200
+    # a tampered or foreign link opens nothing
+    token = service.room_token(session)
+    assert service.read_room_token(token) == session
+    assert service.read_room_token(token[:-3] + "abc") is None
+    assert service.read_room_token(signing.dumps({"s": session.pk}, salt="other")) is None
+    assert service.read_room_token("a:b:c") is None
