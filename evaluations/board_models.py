@@ -32,7 +32,7 @@ REMINDER_DAYS = 4  # the seeded reminder rule mails 96 hours after the follow-up
 def purge_days() -> int:
     from django.conf import settings
 
-    return int(getattr(settings, "PURGE_PERSONAL_DATA_AFTER_DAYS", 90))
+    return settings.PURGE_PERSONAL_DATA_AFTER_DAYS
 
 
 def last_mail_day(weeks: int) -> int:

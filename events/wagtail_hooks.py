@@ -179,6 +179,7 @@ class DeliveryPanel(Component):
                 "figures": [(OutboxMail.Status(status).label, status, count) for status, count in figures.items()],
                 "failed": figures.get(OutboxMail.Status.FAILED, 0),
                 "outbox_index": outbox_index,
+                "health": outbox.delivery_health(),
             }
         )
         return context

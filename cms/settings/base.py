@@ -298,6 +298,8 @@ MAIL_CATCH_UP_DAYS = env_int("MAIL_CATCH_UP_DAYS", EVALUATION_OPEN_DAYS)
 # Minutes between the tick's looks at that whole horizon; in between it looks only at the moments that just passed
 # (a change of a session's time through the admin makes the next tick look at once).
 MAIL_FULL_SCAN_MINUTES = env_int("MAIL_FULL_SCAN_MINUTES", 10)
+# Hours after a session's end that its live team board stays open (evaluations/board/services.py).
+TEAM_BOARD_CLOSE_HOURS = env_int("TEAM_BOARD_CLOSE_HOURS", 4)
 # Seconds a registration waits for its session's booking lock (PostgreSQL lock_timeout) before the visitor is asked
 # to send the form again (workshops/services/booking.py).
 BOOKING_LOCK_TIMEOUT = env_float("BOOKING_LOCK_TIMEOUT", 5.0)

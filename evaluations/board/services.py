@@ -53,7 +53,7 @@ class BoardError(Exception):
 
 
 def close_hours() -> int:
-    return int(getattr(settings, "TEAM_BOARD_CLOSE_HOURS", 4))
+    return settings.TEAM_BOARD_CLOSE_HOURS
 
 
 def closes_at(session):

@@ -288,7 +288,7 @@ def initial_from_answer(answer) -> dict:
 
 def min_group_size() -> int:
     """k: the fewest answers a report may show figures or texts for (setting EVALUATION_MIN_GROUP_SIZE)."""
-    return max(1, int(getattr(settings, "EVALUATION_MIN_GROUP_SIZE", 5)))
+    return max(1, settings.EVALUATION_MIN_GROUP_SIZE)
 
 
 def answer_count(sessions) -> int:

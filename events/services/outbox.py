@@ -958,3 +958,32 @@ def delivery_figures(since: datetime | None = None) -> dict:
         .values_list("status", "n")
     )
     return {status: counts.get(status, 0) for status in OutboxMail.Status.values}
+
+
+# Mail that should have gone out this long ago, or a tick this long ago, means a part of the mail service is down.
+STALE_QUEUE = timedelta(minutes=10)  # the sweep re-queues every 5 minutes, so healthy mail never waits this long
+STALE_TICK = timedelta(minutes=5)  # the beat ticks every minute
+
+
+def delivery_health(now: datetime | None = None) -> dict:
+    """For the dashboard: minutes the oldest due mail has waited and minutes since the last tick, each only when
+    it points at a part of the mail service that is not running (else None)."""
+    now = now or timezone.now()
+    oldest = (
+        OutboxMail.objects.filter(status=OutboxMail.Status.QUEUED, due_at__lte=now)
+        .order_by("due_at")
+        .values_list("due_at", flat=True)
+        .first()
+    )
+    last_tick = (
+        MailRule.objects.filter(is_active=True, trigger__in=Trigger.TIMED, checked_until__isnull=False)
+        .order_by("-checked_until")
+        .values_list("checked_until", flat=True)
+        .first()
+    )
+    waiting = now - oldest if oldest and now - oldest >= STALE_QUEUE else None
+    silent = now - last_tick if last_tick and now - last_tick >= STALE_TICK else None
+    return {
+        "waiting_minutes": int(waiting.total_seconds() // 60) if waiting else None,
+        "tick_minutes": int(silent.total_seconds() // 60) if silent else None,
+    }

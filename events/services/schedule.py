@@ -36,7 +36,7 @@ FULL_SCAN_KEY = "events:schedule:full-scan-at"
 
 def catch_up_horizon() -> timedelta:
     """How far back a missed moment is still mailed."""
-    return timedelta(days=getattr(settings, "MAIL_CATCH_UP_DAYS", 14))
+    return timedelta(days=settings.MAIL_CATCH_UP_DAYS)
 
 
 def _windows(rules: list[MailRule], now: datetime) -> list[tuple[MailRule, datetime]]:
@@ -59,7 +59,7 @@ def rescan() -> None:
 
 
 def _full_scan_due(now: datetime) -> bool:
-    minutes = getattr(settings, "MAIL_FULL_SCAN_MINUTES", 10)
+    minutes = settings.MAIL_FULL_SCAN_MINUTES
     try:
         last = cache.get(FULL_SCAN_KEY)
     except Exception:

@@ -247,6 +247,34 @@ def test_admin_outbox_filters_shows_failed_and_resends(admin_client, django_capt
     assert row.status == "queued" and row.attempts == 0
 
 
+def test_dashboard_says_when_mail_waits_or_the_tick_stopped_in_both_languages(admin_client, admin_user):
+    """The coordinator sees from the dashboard that the worker or the beat is down, and that nothing is lost."""
+    from wagtail.users.models import UserProfile
+
+    session = make_session(timezone.now() + timedelta(days=10))
+    fire(Trigger.REGISTRATION_CONFIRMED, [recipient_for(register(session, "Anna de Vries"))], scope="session:1")
+    schedule.tick()  # a tick now: timed mail was just looked for
+    healthy = admin_client.get(reverse("wagtailadmin_home")).content.decode()
+    assert 'data-testid="mail-waiting"' not in healthy and 'data-testid="mail-tick"' not in healthy
+
+    # the worker stopped 25 minutes ago: the confirmation still waits; the beat stopped 40 minutes ago
+    OutboxMail.objects.update(due_at=timezone.now() - timedelta(minutes=25))
+    MailRule.objects.update(checked_until=timezone.now() - timedelta(minutes=40))
+    dutch = admin_client.get(reverse("wagtailadmin_home")).content.decode()
+    assert "De oudste mail wacht al 25 minuten" in dutch and "er gaat niets verloren" in dutch
+    assert "40 minuten geleden" in dutch
+    profile = UserProfile.get_for_user(admin_user)
+    profile.preferred_language = "en"
+    profile.save()
+    english = admin_client.get(reverse("wagtailadmin_home")).content.decode()
+    assert "The oldest mail has been waiting to be sent for 25 minutes" in english
+    assert "was last looked for 40 minutes ago" in english
+
+    # mail waiting for a retry later is not a sign of trouble
+    OutboxMail.objects.update(due_at=timezone.now() + timedelta(minutes=30))
+    assert outbox.delivery_health()["waiting_minutes"] is None
+
+
 def test_admin_send_now_and_scope_page(admin_client, django_capture_on_commit_callbacks):
     session = make_session(timezone.now() + timedelta(days=3))
     anna = register(session, "Anna de Vries")

@@ -10,9 +10,9 @@ from django.urls import reverse
 from django.utils import translation
 
 from tests.factories import make_session, person
+from workshops import tokens
 from workshops.models import Registration, Session
 from workshops.services import booking
-from workshops import tokens
 from workshops.tokens import make_token
 
 pytestmark = pytest.mark.django_db
