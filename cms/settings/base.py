@@ -304,6 +304,9 @@ TEAM_BOARD_CLOSE_HOURS = env_int("TEAM_BOARD_CLOSE_HOURS", 4)
 # to send the form again (workshops/services/booking.py).
 BOOKING_LOCK_TIMEOUT = env_float("BOOKING_LOCK_TIMEOUT", 5.0)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# The worker and the beat wait for the broker as long as it is away (Celery's default gives up after 100 tries,
+# about 45 minutes, and the process exits): when Redis is back, mail moves again without anyone restarting them.
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 
 # --- Security: CSP, cookies, rate limits (cms/security.py) -------------------------------------------------
 # The public site runs no inline script or style; the Wagtail admin needs inline styles and scripts, so

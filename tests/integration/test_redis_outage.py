@@ -327,3 +327,15 @@ def _answers(base: str) -> bool:
         return requests.get(base + "/healthz", timeout=10).status_code == 200
     except requests.RequestException:
         return False
+
+
+def test_worker_and_beat_wait_for_the_broker_as_long_as_it_is_away():
+    """Celery's default gives up after 100 tries (about 45 minutes) and the worker exits; with the production
+    settings ours keeps trying, so a long Redis outage ends with mail moving again and nobody restarting anything."""
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "cms.settings.production", "SECRET_KEY": "x" * 50}
+    code = (
+        "import django; django.setup(); from cms.celery import app; "
+        "print(app.conf.broker_connection_max_retries, app.conf.broker_connection_retry_on_startup)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60)
+    assert result.stdout.split()[-2:] == ["None", "True"], result.stderr
