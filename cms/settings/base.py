@@ -300,6 +300,9 @@ MAIL_CATCH_UP_DAYS = env_int("MAIL_CATCH_UP_DAYS", EVALUATION_OPEN_DAYS)
 MAIL_FULL_SCAN_MINUTES = env_int("MAIL_FULL_SCAN_MINUTES", 10)
 # Hours after a session's end that its live team board stays open (evaluations/board/services.py).
 TEAM_BOARD_CLOSE_HOURS = env_int("TEAM_BOARD_CLOSE_HOURS", 4)
+# The password of the demo accounts (editor, coordinator, trainer) that load_initial_data creates. Empty: each account
+# gets a random one, printed once when it is created; `make run` and the tests use the documented demo password.
+DEMO_PASSWORD = env("DEMO_PASSWORD", "")
 # Seconds a registration waits for its session's booking lock (PostgreSQL lock_timeout) before the visitor is asked
 # to send the form again (workshops/services/booking.py).
 BOOKING_LOCK_TIMEOUT = env_float("BOOKING_LOCK_TIMEOUT", 5.0)

@@ -7,6 +7,7 @@ from .base import VAR_DIR
 
 SECRET_KEY = "test-secret-key-not-for-production"
 DEBUG = False
+DEMO_PASSWORD = "qpido-demo-2026"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # A worker subprocess in an integration test sends to a local SMTP sink: TEST_EMAIL_BACKEND=...smtp.EmailBackend.
 EMAIL_BACKEND = os.environ.get("TEST_EMAIL_BACKEND") or "django.core.mail.backends.locmem.EmailBackend"

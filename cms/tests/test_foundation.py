@@ -32,12 +32,35 @@ def test_load_initial_data_twice_creates_nothing_twice():
 def test_demo_editor_can_log_in_to_the_admin(client, site):
     response = client.post(
         "/admin/login/",
-        {"username": DEMO_EDITOR["username"], "password": DEMO_EDITOR["password"]},
+        {"username": DEMO_EDITOR["username"], "password": settings.DEMO_PASSWORD},
         follow=True,
     )
     assert response.status_code == 200
     assert response.wsgi_request.user.is_authenticated
     assert client.get("/admin/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_outside_a_developer_machine_demo_accounts_get_a_random_password_shown_once(client, settings):
+    """A site loaded with demo content in production never has the password printed in the README."""
+    settings.DEMO_PASSWORD = ""
+    out = StringIO()
+    call_command("load_initial_data", stdout=out)
+    printed = {
+        line.split("user: ")[1].split()[0]: line.split("password: ")[1].split()[0]
+        for line in out.getvalue().splitlines()
+        if "user: " in line and "password: " in line
+    }
+    assert set(printed) == {"editor", "coordinator", "trainer"}
+    assert "qpido-demo-2026" not in out.getvalue() and len(set(printed.values())) == 3
+    assert "shown only now" in out.getvalue()
+    for username, password in printed.items():
+        assert not client.login(username=username, password="qpido-demo-2026")
+        assert client.login(username=username, password=password)
+    again = StringIO()
+    call_command("load_initial_data", stdout=again)  # a second run shows no password and changes none
+    assert not any(password in again.getvalue() for password in printed.values())
+    assert client.login(username="editor", password=printed["editor"])
 
 
 @pytest.mark.django_db

@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.conf import settings
 from django.test import Client
 
 SCRIPT_TAG = re.compile(r"<script\b([^>]*)>(.*?)</script>", re.IGNORECASE | re.DOTALL)
@@ -129,7 +130,7 @@ def test_admin_login_needs_csrf(site):
 def test_session_cookie_is_http_only_same_site_and_short_lived(client, site, settings):
     from home.management.commands.load_initial_data import DEMO_EDITOR
 
-    credentials = {"username": DEMO_EDITOR["username"], "password": DEMO_EDITOR["password"]}
+    credentials = {"username": DEMO_EDITOR["username"], "password": settings.DEMO_PASSWORD}
     response = client.post("/admin/login/", credentials)
     session_cookie = response.cookies[settings.SESSION_COOKIE_NAME]
     assert session_cookie["httponly"]
@@ -144,8 +145,6 @@ def test_session_cookie_is_http_only_same_site_and_short_lived(client, site, set
 def test_production_cookies_are_secure_and_hsts_is_on():
     """Read the production module's own values (it refuses to import without SECRET_KEY, so parse the source)."""
     from pathlib import Path
-
-    from django.conf import settings
 
     source = (Path(settings.BASE_DIR) / "cms" / "settings" / "production.py").read_text()
     for line in (

@@ -29,6 +29,23 @@ RELATIONS = {"key", "type", "parent", "themes", "audiences", "agenda", "related_
 DOCUMENT_FIELDS = {"background_reading", "cheat_sheet"}
 
 
+def demo_password() -> str:
+    """The password for a demo account being created: DEMO_PASSWORD (a developer's machine and the tests have the
+    documented one), else a random one, so a site loaded with demo content never has a published password."""
+    import secrets
+
+    return settings.DEMO_PASSWORD or secrets.token_urlsafe(12)
+
+
+def shown(password: str | None) -> str:
+    """How the command names a demo account's password: the one just set, the configured one, or neither."""
+    if password and password != settings.DEMO_PASSWORD:
+        return f"password: {password}  (random, shown only now; change it under Account)"
+    if settings.DEMO_PASSWORD:
+        return f"password: {settings.DEMO_PASSWORD}"
+    return "password: as set when the account was created"
+
+
 @cache
 def read() -> tuple[dict, dict[str, dict]]:
     """(structure, {language: words}) as in the files."""

@@ -5,6 +5,7 @@ The admin runs under its own Content-Security-Policy: the journey fails on any C
 
 import re
 
+from django.conf import settings
 from django.utils import translation
 
 from tests.e2e.conftest import JOURNEY
@@ -37,7 +38,7 @@ def test_an_editor_creates_and_publishes_a_lesson_in_dutch_and_english(browser_f
     page = editor.page
 
     with editor.step("log-in"):
-        log_in(editor, DEMO_EDITOR["username"], DEMO_EDITOR["password"])
+        log_in(editor, DEMO_EDITOR["username"], settings.DEMO_PASSWORD)
 
     with editor.step("open-the-editor"):
         editor.goto(f"/admin/pages/{index.pk}/")
@@ -112,7 +113,7 @@ def test_the_wagtail_editor_and_dashboard_load_without_csp_violations(browser_fa
     lesson = LessonPage.objects.live().first()
     home = demo_site.root_page
     editor = browser_factory("editor")
-    log_in(editor, DEMO_EDITOR["username"], DEMO_EDITOR["password"])
+    log_in(editor, DEMO_EDITOR["username"], settings.DEMO_PASSWORD)
     for path in ("/admin/", "/admin/pages/", f"/admin/pages/{lesson.pk}/edit/", "/admin/snippets/", "/admin/images/"):
         with editor.step(f"load-{path.strip('/').replace('/', '-')}"):
             editor.goto(path)

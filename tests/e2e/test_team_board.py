@@ -6,6 +6,7 @@ import datetime
 import re
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -89,7 +90,7 @@ def test_a_facilitator_and_four_participants_run_the_four_steps(browser_factory,
     locale = "nl-NL" if language == "nl" else "en-GB"
 
     facilitator = browser_factory("facilitator", locale=locale)
-    log_in(facilitator, DEMO_EDITOR["username"], DEMO_EDITOR["password"])
+    log_in(facilitator, DEMO_EDITOR["username"], settings.DEMO_PASSWORD)
     admin = facilitator.page
     with facilitator.step("open-the-board"):
         facilitator.goto(reverse("team_board_admin:board", args=[session.pk]))

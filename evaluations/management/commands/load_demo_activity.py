@@ -26,6 +26,7 @@ from django.utils import timezone, translation
 
 from evaluations.models import GroupAction, GroupFactor, GroupResult, GroupTopItem
 from evaluations.services import evaluation
+from home.demo.loader import demo_password, shown
 from home.models import LessonPage, TrainingPage
 from workshops.models import SHOWN_TZ, Registration, SchoolBookingRequest, Session
 from workshops.services import booking, schools
@@ -56,7 +57,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         data = yaml.safe_load(DATA.read_text(encoding="utf-8"))
         with translation.override("nl"):
-            users = {key: self.ensure_account(spec) for key, spec in data["accounts"].items()}
+            passwords = {}
+            users = {key: self.ensure_account(spec, key, passwords) for key, spec in data["accounts"].items()}
             trainer = users["trainer"]
             created = [self.ensure_upcoming(line, data, trainer) for line in data["upcoming"]]
             past = self.ensure_past(data, trainer)
@@ -70,9 +72,9 @@ class Command(BaseCommand):
             path = reverse("workshops:register", args=[session.pk])
             self.stdout.write(f"  {session.starts_local:%Y-%m-%d %H:%M}  {path}")
         for key, spec in data["accounts"].items():
-            self.stdout.write(self.style.SUCCESS(f"Demo {key}: user: {spec['username']}  password: {spec['password']}"))
+            self.stdout.write(self.style.SUCCESS(f"Demo {key}: user: {spec['username']}  {shown(passwords.get(key))}"))
 
-    def ensure_account(self, spec):
+    def ensure_account(self, spec, key, passwords):
         User = get_user_model()
         user, created = User.objects.get_or_create(
             username=spec["username"],
@@ -84,7 +86,8 @@ class Command(BaseCommand):
             },
         )
         if created:
-            user.set_password(spec["password"])
+            passwords[key] = demo_password()
+            user.set_password(passwords[key])
             user.save()
         group = Group.objects.filter(name=spec["group"]).first()
         if group:

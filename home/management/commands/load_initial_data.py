@@ -14,10 +14,10 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from wagtail.models import Page, Site
 
-from home.demo.loader import ensure_demo_content, home_page_fields
+from home.demo.loader import demo_password, ensure_demo_content, home_page_fields, shown
 from home.models import HomePage, SiteSettings
 
-DEMO_EDITOR = {"username": "editor", "password": "qpido-demo-2026", "email": "editor@example.org"}
+DEMO_EDITOR = {"username": "editor", "email": "editor@example.org"}
 
 
 class Command(BaseCommand):
@@ -53,15 +53,13 @@ class Command(BaseCommand):
             if not options["no_demo"]:
                 ensure_demo_content(home, site)
                 self.stdout.write(f"demo content: {Page.objects.count() - pages_before} pages created")
-            user_created = self.ensure_demo_editor()
-            self.stdout.write(f"demo editor: {'created' if user_created else 'present'}")
+            password = self.ensure_demo_editor()
+            self.stdout.write(f"demo editor: {'created' if password else 'present'}")
         call_command("update_translation_fields", verbosity=0)
         call_command("set_translation_url_paths", verbosity=0)
         if not (options["no_demo"] or options["no_activity"]) and "load_demo_activity" in get_commands():
             call_command("load_demo_activity", stdout=self.stdout, stderr=self.stderr)
-        self.stdout.write(
-            self.style.SUCCESS(f"Admin: /admin/  user: {DEMO_EDITOR['username']}  password: {DEMO_EDITOR['password']}")
-        )
+        self.stdout.write(self.style.SUCCESS(f"Admin: /admin/  user: {DEMO_EDITOR['username']}  {shown(password)}"))
 
     def ensure_home_page(self):
         existing = HomePage.objects.first()
@@ -92,10 +90,12 @@ class Command(BaseCommand):
             username=DEMO_EDITOR["username"],
             defaults={"email": DEMO_EDITOR["email"], "is_staff": True, "is_superuser": True},
         )
-        if created:
-            user.set_password(DEMO_EDITOR["password"])
-            user.save()
-            editors = Group.objects.filter(name="Editors").first()
-            if editors:
-                user.groups.add(editors)
-        return created
+        if not created:
+            return None
+        password = demo_password()
+        user.set_password(password)
+        user.save()
+        editors = Group.objects.filter(name="Editors").first()
+        if editors:
+            user.groups.add(editors)
+        return password
