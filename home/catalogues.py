@@ -49,16 +49,19 @@ def fill_source_language(language: str) -> int:
         for entry in catalogue:
             if entry.obsolete:
                 continue
+            # always the msgid itself: a fuzzy match that makemessages carried over from an older text must not
+            # survive (a plural one kept the old English before)
             if entry.msgid_plural:
-                if not all(entry.msgstr_plural.values()):
-                    entry.msgstr_plural = {0: entry.msgid, 1: entry.msgid_plural}
+                wanted = {0: entry.msgid, 1: entry.msgid_plural}
+                if entry.msgstr_plural != wanted:
+                    entry.msgstr_plural = wanted
                     filled += 1
-            elif not entry.msgstr:
+            elif entry.msgstr != entry.msgid:
                 entry.msgstr = entry.msgid
                 filled += 1
             if "fuzzy" in entry.flags:
                 entry.flags.remove("fuzzy")
-                entry.msgstr = entry.msgid
+            entry.previous_msgid = entry.previous_msgid_plural = None
         catalogue.save()
     return filled
 

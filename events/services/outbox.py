@@ -975,12 +975,10 @@ def delivery_health(now: datetime | None = None) -> dict:
         .values_list("due_at", flat=True)
         .first()
     )
-    last_tick = (
-        MailRule.objects.filter(is_active=True, trigger__in=Trigger.TIMED, checked_until__isnull=False)
-        .order_by("-checked_until")
-        .values_list("checked_until", flat=True)
-        .first()
-    )
+    timed = MailRule.objects.filter(is_active=True, trigger__in=Trigger.TIMED)
+    last_tick = timed.order_by(F("checked_until").desc(nulls_last=True)).values_list("checked_until", flat=True).first()
+    if last_tick is None:  # no tick ever ran: count from when the first timed rule was made
+        last_tick = timed.order_by("created_at").values_list("created_at", flat=True).first()
     waiting = now - oldest if oldest and now - oldest >= STALE_QUEUE else None
     silent = now - last_tick if last_tick and now - last_tick >= STALE_TICK else None
     return {

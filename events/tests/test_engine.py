@@ -262,17 +262,20 @@ def test_dashboard_says_when_mail_waits_or_the_tick_stopped_in_both_languages(ad
     MailRule.objects.update(checked_until=timezone.now() - timedelta(minutes=40))
     dutch = admin_client.get(reverse("wagtailadmin_home")).content.decode()
     assert "De oudste mail wacht al 25 minuten" in dutch and "er gaat niets verloren" in dutch
-    assert "40 minuten geleden" in dutch
+    assert "in de afgelopen 40 minuten" in dutch
     profile = UserProfile.get_for_user(admin_user)
     profile.preferred_language = "en"
     profile.save()
     english = admin_client.get(reverse("wagtailadmin_home")).content.decode()
     assert "The oldest mail has been waiting to be sent for 25 minutes" in english
-    assert "was last looked for 40 minutes ago" in english
+    assert "timed mail (homework, reminders, evaluation invitations) in the last 40 minutes" in english
 
     # mail waiting for a retry later is not a sign of trouble
     OutboxMail.objects.update(due_at=timezone.now() + timedelta(minutes=30))
     assert outbox.delivery_health()["waiting_minutes"] is None
+    # a beat that never ran at all: counted from when the timed rules were made
+    MailRule.objects.update(checked_until=None, created_at=timezone.now() - timedelta(minutes=30))
+    assert outbox.delivery_health()["tick_minutes"] == 30
 
 
 def test_admin_send_now_and_scope_page(admin_client, django_capture_on_commit_callbacks):
