@@ -69,8 +69,14 @@ def page(client, name, pk):
 
 
 def test_the_default_minimum_is_five(settings):
-    del settings.EVALUATION_MIN_GROUP_SIZE
+    """The default lives in the settings (EVALUATION_MIN_GROUP_SIZE unset in the environment)."""
+    import os
+
+    assert "EVALUATION_MIN_GROUP_SIZE" not in os.environ
+    assert settings.EVALUATION_MIN_GROUP_SIZE == 5
     assert service.min_group_size() == 5
+    settings.EVALUATION_MIN_GROUP_SIZE = 0  # a nonsense value still keeps groups of one apart
+    assert service.min_group_size() == 1
 
 
 def test_three_answers_show_counts_only(client, groups, coordinator):
