@@ -140,10 +140,16 @@ def test_purge_blanks_personal_data_of_old_finished_mail(session):
 
 @pytest.fixture
 def dead_broker_publish():
-    """Publishing through a Celery app whose broker does not answer (a closed local port)."""
+    """Publishing through a Celery app whose broker does not answer: a local port nothing listens on (one the system
+    just handed out and that was closed again; a fixed port may hold another Redis, e.g. an operator's drill)."""
+    import socket
+
     from celery import Celery
 
-    dead = Celery("dead-broker", broker="redis://127.0.0.1:6391/0", set_as_current=False)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed_port = probe.getsockname()[1]
+    dead = Celery("dead-broker", broker=f"redis://127.0.0.1:{closed_port}/0", set_as_current=False)
     dead.conf.broker_connection_timeout = 1
     dead.conf.broker_connection_max_retries = 1
     dead.conf.task_publish_retry_policy = {"max_retries": 1, "interval_start": 0, "interval_step": 0.1}
