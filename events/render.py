@@ -128,11 +128,12 @@ _LINK_CANDIDATE = re.compile(r"""([^\s<>"']*[.@:][^\s<>"']*)""")
 
 def _maybe_link(word: str) -> bool:
     """False when Django's Urlizer would surely only escape `word`: without brackets, "&" or ";" it trims just
-    trailing ".,:!" and then needs a ".", "@" or ":" in what is left (a scheme, a dot of a domain, an @)."""
+    trailing ".,:!" and then needs a "." or "@" in what is left (a dot of a domain, an @), or "://" (a link
+    without a dot, http://localhost). A time ("15:35") or "Tijd:" is only escaped."""
     if "(" in word or ")" in word or "[" in word or "]" in word or "&" in word or ";" in word:
         return True
     rest = word.rstrip(".,:!")
-    return "." in rest or "@" in rest or ":" in rest
+    return "." in rest or "@" in rest or "://" in rest
 
 
 def urlize(line: str) -> str:
