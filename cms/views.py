@@ -46,16 +46,35 @@ def _cache_ok() -> bool:
 def healthz(request):
     """For load balancers: 200 while the database answers, 503 when it does not. The broker and the cache are
     reported as "degraded" when unreachable, but the site serves without them (mail waits in the outbox and goes
-    when the broker is back; pages render uncached), so a load balancer keeps sending visitors."""
+    when the broker is back; pages render uncached), so a load balancer keeps sending visitors. "mail" is
+    "degraded" while due mail waits 10+ minutes or timed mail was not looked for in 5+ minutes (for monitoring)."""
     database = _database_ok()
-    degraded = [name for name, ok in (("broker", _broker_ok()), ("cache", _cache_ok())) if not ok]
+    mail = _mail_health() if database else {}
+    checks = (("broker", _broker_ok()), ("cache", _cache_ok()), ("mail", not mail))
+    degraded = [name for name, ok in checks if not ok]
     payload = {
         "status": "unavailable" if not database else ("degraded" if degraded else "ok"),
         "database": "ok" if database else "down",
         "broker": "degraded" if "broker" in degraded else "ok",
         "cache": "degraded" if "cache" in degraded else "ok",
+        "mail": "degraded" if "mail" in degraded else "ok",
+        **mail,
     }
     return JsonResponse(payload, status=200 if database else 503)
+
+
+def _mail_health() -> dict:
+    """What monitoring should hear about mail, as the coordinator's dashboard says it: minutes the oldest due mail
+    has waited (worker or queue down) and minutes since timed mail was last looked for (beat or worker down), each
+    only when it points at a part that is not running."""
+    try:
+        from events.services.outbox import delivery_health
+
+        health = delivery_health()
+    except Exception:  # noqa: BLE001  (the health check never fails on its own account)
+        return {}
+    named = {"waiting_minutes": "mail_waiting_minutes", "tick_minutes": "timed_mail_unchecked_minutes"}
+    return {named[key]: value for key, value in health.items() if value is not None}
 
 
 @require_GET

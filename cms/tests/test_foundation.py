@@ -64,6 +64,36 @@ def test_outside_a_developer_machine_demo_accounts_get_a_random_password_shown_o
 
 
 @pytest.mark.django_db
+def test_healthz_tells_monitoring_when_mail_is_stuck(client):
+    """Monitoring hears what the coordinator's dashboard says: due mail waiting, timed mail not looked for."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from events.models import MailRule, OutboxMail
+    from events.services.schedule import tick
+    from tests.smtp_sink import seed_defaults
+
+    seed_defaults()
+    tick()
+    healthy = client.get("/healthz").json()
+    assert healthy["mail"] == "ok" and "mail_waiting_minutes" not in healthy
+    OutboxMail.objects.create(
+        rule_key="x",
+        scope="session:1",
+        recipient_key="registration:1",
+        to_email="a@example.org",
+        due_at=timezone.now() - timedelta(minutes=30),
+    )
+    MailRule.objects.update(checked_until=timezone.now() - timedelta(minutes=20))
+    response = client.get("/healthz")
+    stuck = response.json()
+    assert response.status_code == 200 and stuck["status"] == "degraded" and stuck["mail"] == "degraded"
+    assert stuck["mail_waiting_minutes"] == 30 and stuck["timed_mail_unchecked_minutes"] == 20
+    assert "a@example.org" not in response.content.decode()
+
+
+@pytest.mark.django_db
 def test_healthz_reports_an_unreachable_broker_as_degraded_and_still_answers_200(client, settings):
     """The site serves without the broker (mail waits in the outbox), so a load balancer must keep sending
     visitors: 200, with the broker named as degraded."""
@@ -84,9 +114,14 @@ def test_healthz_reports_an_unreachable_broker_as_degraded_and_still_answers_200
 @pytest.mark.integration
 @pytest.mark.django_db
 def test_healthz_ok_when_database_and_broker_answer(client, redis_url):
+    from django.utils import timezone
+
+    from events.models import MailRule
+
+    MailRule.objects.update(checked_until=timezone.now())  # as by a running beat
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok", "broker": "ok", "cache": "ok"}
+    assert response.json() == {"status": "ok", "database": "ok", "broker": "ok", "cache": "ok", "mail": "ok"}
 
 
 def _run_manage(args, env_extra, settings_module="cms.settings.production"):
