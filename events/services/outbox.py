@@ -973,8 +973,9 @@ STALE_TICK = timedelta(minutes=5)  # the beat ticks every minute
 
 
 def delivery_health(now: datetime | None = None) -> dict:
-    """For the dashboard: minutes the oldest due mail has waited and minutes since the last tick, each only when
-    it points at a part of the mail service that is not running (else None)."""
+    """For the dashboard and /healthz: minutes the oldest due mail has waited (while none was sent in the last five
+    minutes) and minutes since the last tick, each only when it points at a part of the mail service that is not
+    running (else None)."""
     now = now or timezone.now()
     oldest = (
         OutboxMail.objects.filter(status=OutboxMail.Status.QUEUED, due_at__lte=now)
@@ -987,6 +988,8 @@ def delivery_health(now: datetime | None = None) -> dict:
     if last_tick is None:  # no tick ever ran: count from when the first timed rule was made
         last_tick = timed.order_by("created_at").values_list("created_at", flat=True).first()
     waiting = now - oldest if oldest and now - oldest >= STALE_QUEUE else None
+    if waiting is not None and EventLog.objects.filter(action="mail_sent", at__gte=now - STALE_QUEUE / 2).exists():
+        waiting = None  # mail is moving (a big send to a slow server): the worker runs, the queue is just long
     silent = now - last_tick if last_tick and now - last_tick >= STALE_TICK else None
     return {
         "waiting_minutes": int(waiting.total_seconds() // 60) if waiting else None,

@@ -270,6 +270,11 @@ def test_dashboard_says_when_mail_waits_or_the_tick_stopped_in_both_languages(ad
     assert "The oldest mail has been waiting to be sent for 25 minutes" in english
     assert "timed mail (homework, reminders, evaluation invitations) in the last 40 minutes" in english
 
+    # a long queue that is moving (mail sent a minute ago) is not a stopped worker
+    EventLog.record("mail_sent", "outbox", 0)
+    assert outbox.delivery_health()["waiting_minutes"] is None
+    EventLog.objects.filter(action="mail_sent").update(at=timezone.now() - timedelta(minutes=6))
+    assert outbox.delivery_health()["waiting_minutes"] == 25
     # mail waiting for a retry later is not a sign of trouble
     OutboxMail.objects.update(due_at=timezone.now() + timedelta(minutes=30))
     assert outbox.delivery_health()["waiting_minutes"] is None
