@@ -685,8 +685,8 @@ def _mark_sent(row: OutboxMail) -> None:
     import psycopg
 
     connection.ensure_connection()
-    with connection.wrap_database_errors:
-        psycopg.Cursor(connection.connection).execute(
+    with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
+        cursor.execute(
             _mark_sent_sql(tuple(fields)),
             [*fields.values(), row.pk, OutboxMail.Status.SENDING, now, json.dumps(payload)],
             prepare=True,
