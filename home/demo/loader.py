@@ -29,12 +29,16 @@ RELATIONS = {"key", "type", "parent", "themes", "audiences", "agenda", "related_
 DOCUMENT_FIELDS = {"background_reading", "cheat_sheet"}
 
 
-def demo_password() -> str:
-    """The password for a demo account being created: DEMO_PASSWORD (a developer's machine and the tests have the
-    documented one), else a random one, so a site loaded with demo content never has a published password."""
+def give_demo_password(user) -> str:
+    """Set and return the password of a demo account just created: DEMO_PASSWORD (a developer's machine and the
+    tests have the documented one), else a random one, so a site loaded with demo content never has a published
+    password."""
     import secrets
 
-    return settings.DEMO_PASSWORD or secrets.token_urlsafe(12)
+    password = settings.DEMO_PASSWORD or secrets.token_urlsafe(12)
+    user.set_password(password)
+    user.save()
+    return password
 
 
 def shown(password: str | None) -> str:

@@ -26,7 +26,7 @@ from django.utils import timezone, translation
 
 from evaluations.models import GroupAction, GroupFactor, GroupResult, GroupTopItem
 from evaluations.services import evaluation
-from home.demo.loader import demo_password, shown
+from home.demo.loader import give_demo_password, shown
 from home.models import LessonPage, TrainingPage
 from workshops.models import SHOWN_TZ, Registration, SchoolBookingRequest, Session
 from workshops.services import booking, schools
@@ -86,9 +86,7 @@ class Command(BaseCommand):
             },
         )
         if created:
-            passwords[key] = demo_password()
-            user.set_password(passwords[key])
-            user.save()
+            passwords[key] = give_demo_password(user)
         group = Group.objects.filter(name=spec["group"]).first()
         if group:
             user.groups.add(group)

@@ -14,7 +14,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from wagtail.models import Page, Site
 
-from home.demo.loader import demo_password, ensure_demo_content, home_page_fields, shown
+from home.demo.loader import ensure_demo_content, give_demo_password, home_page_fields, shown
 from home.models import HomePage, SiteSettings
 
 DEMO_EDITOR = {"username": "editor", "email": "editor@example.org"}
@@ -92,9 +92,7 @@ class Command(BaseCommand):
         )
         if not created:
             return None
-        password = demo_password()
-        user.set_password(password)
-        user.save()
+        password = give_demo_password(user)
         editors = Group.objects.filter(name="Editors").first()
         if editors:
             user.groups.add(editors)
